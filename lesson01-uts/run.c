@@ -45,8 +45,8 @@ struct config {
 };
 
 static struct config cfg;
-static int color;         /* colour narration: stderr is a tty, no NO_COLOR */
-static int sync_pipe[2];  /* the parent says "go" to the child through it */
+static int color;        /* colour narration: stderr is a tty, no NO_COLOR */
+static int sync_pipe[2]; /* the parent says "go" to the child through it */
 static char child_stack[STACK_SIZE] __attribute__((aligned(16)));
 
 /* The namespaces this lesson creates, as named in /proc/PID/ns. */
@@ -56,6 +56,14 @@ static const int clone_flags = CLONE_NEWUTS;
 
 /* ---- narration and errors ------------------------------------------ */
 
+/* Checked like printf(3): the compiler warns when the arguments do not
+   match the format. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static _Noreturn void die(int err, const char *fix, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static _Noreturn void bad_usage(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
 static const char *
 paint(const char *code)
 {
@@ -63,7 +71,7 @@ paint(const char *code)
 }
 
 /* Narrate one step: what is done, with which syscall or file, and why. */
-static void __attribute__((format(printf, 1, 2)))
+static void
 say(const char *fmt, ...)
 {
     va_list ap;
@@ -116,7 +124,7 @@ report(int err, const char *fix, const char *fmt, va_list ap)
  * The one way this runtime fails: name the step, the errno text (err may be
  * 0) and the fix (NULL: the usual one for err), then exit 125.
  */
-static void __attribute__((noreturn, format(printf, 3, 4)))
+static _Noreturn void
 die(int err, const char *fix, const char *fmt, ...)
 {
     va_list ap;
@@ -132,20 +140,19 @@ die(int err, const char *fix, const char *fmt, ...)
 static void
 usage(FILE *out)
 {
-    fprintf(out,
-            "usage: run [OPTIONS] [--] [COMMAND [ARG...]]\n"
-            "Run COMMAND (default /bin/sh) in a new UTS namespace.\n"
-            "\n"
-            "  -q, --quiet          no narration\n"
-            "      --hostname NAME  the container's hostname "
-            "(default: container)\n"
-            "  -h, --help           this help\n"
-            "\n"
-            "Words after the options are the command's, even if they "
-            "start with '-'.\n"
-            "Exit status: the command's (128+N if killed by signal N); "
-            "125 if the\nruntime fails, 126 if the command cannot run, "
-            "127 if it is not found.\n");
+    fprintf(out, "usage: run [OPTIONS] [--] [COMMAND [ARG...]]\n"
+                 "Run COMMAND (default /bin/sh) in a new UTS namespace.\n"
+                 "\n"
+                 "  -q, --quiet          no narration\n"
+                 "      --hostname NAME  the container's hostname "
+                 "(default: container)\n"
+                 "  -h, --help           this help\n"
+                 "\n"
+                 "Words after the options are the command's, even if they "
+                 "start with '-'.\n"
+                 "Exit status: the command's (128+N if killed by signal N); "
+                 "125 if the\nruntime fails, 126 if the command cannot run, "
+                 "127 if it is not found.\n");
 }
 
 /* sethostname(2) takes up to HOST_NAME_MAX bytes; DNS (RFC 1123) less. */
@@ -171,7 +178,7 @@ check_hostname(const char *name)
 }
 
 /* A usage error: one line, a pointer to --help, exit 125. */
-static void __attribute__((noreturn, format(printf, 1, 2)))
+static _Noreturn void
 bad_usage(const char *fmt, ...)
 {
     va_list ap;
@@ -255,8 +262,8 @@ show_namespaces(pid_t child)
     for (i = 0; ns_names[i] != NULL; i++) {
         ns_link(getpid(), ns_names[i], host, sizeof(host));
         ns_link(child, ns_names[i], cont, sizeof(cont));
-        say("/proc/%d/ns/%-4s -> %-20s (host: %s%s)", (int)child,
-            ns_names[i], cont, host,
+        say("/proc/%d/ns/%-4s -> %-20s (host: %s%s)", (int)child, ns_names[i],
+            cont, host,
             strcmp(host, cont) == 0 ? ", shared" : ", a new namespace");
     }
 }
@@ -273,7 +280,7 @@ set_hostname(void)
 }
 
 /* Replace this process with the command: 127 if not found, else 126. */
-static void __attribute__((noreturn))
+static _Noreturn void
 exec_command(char **argv)
 {
     int err;
@@ -351,8 +358,8 @@ main(int argc, char **argv)
     say("host: uname() says the hostname is \"%s\"", uts.nodename);
     /* The child runs child_main() on its own stack, which grows down:
        pass its top. SIGCHLD: tell us when it ends, like a forked child. */
-    child = clone(child_main, child_stack + STACK_SIZE,
-                  clone_flags | SIGCHLD, NULL);
+    child = clone(child_main, child_stack + STACK_SIZE, clone_flags | SIGCHLD,
+                  NULL);
     if (child == -1)
         die(errno, NULL, "clone(" CLONE_FLAGS_TEXT ")");
     say("clone(" CLONE_FLAGS_TEXT " | SIGCHLD) started the child, PID %d "

@@ -11,8 +11,8 @@
  *
  * Adds:    CLONE_NEWPID, --init (init_main), signal forwarding
  *          (forward_signal).
- * Changes: ns_names, clone_flags, struct config, usage, parse_args,
- *          child_main, main.
+ * Changes: ns_names, clone_flags, CLONE_FLAGS_TEXT, struct config, usage,
+ *          parse_args, child_main, main.
  * Read:    pid_namespaces(7), signal(7), sigwaitinfo(2), waitpid(2),
  *          fork(2), and lesson01's pages.
  */
@@ -49,9 +49,9 @@ struct config {
 };
 
 static struct config cfg;
-static int color;         /* colour narration: stderr is a tty, no NO_COLOR */
-static int sync_pipe[2];  /* the parent says "go" to the child through it */
-static pid_t child_pid;   /* the container's PID 1, as the host sees it */
+static int color;        /* colour narration: stderr is a tty, no NO_COLOR */
+static int sync_pipe[2]; /* the parent says "go" to the child through it */
+static pid_t child_pid;  /* the container's PID 1, as the host sees it */
 static volatile sig_atomic_t signals_forwarded;
 static char child_stack[STACK_SIZE] __attribute__((aligned(16)));
 
@@ -62,6 +62,14 @@ static const int clone_flags = CLONE_NEWUTS | CLONE_NEWPID;
 
 /* ---- narration and errors ------------------------------------------ */
 
+/* Checked like printf(3): the compiler warns when the arguments do not
+   match the format. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static _Noreturn void die(int err, const char *fix, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static _Noreturn void bad_usage(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
 static const char *
 paint(const char *code)
 {
@@ -69,7 +77,7 @@ paint(const char *code)
 }
 
 /* Narrate one step: what is done, with which syscall or file, and why. */
-static void __attribute__((format(printf, 1, 2)))
+static void
 say(const char *fmt, ...)
 {
     va_list ap;
@@ -122,7 +130,7 @@ report(int err, const char *fix, const char *fmt, va_list ap)
  * The one way this runtime fails: name the step, the errno text (err may be
  * 0) and the fix (NULL: the usual one for err), then exit 125.
  */
-static void __attribute__((noreturn, format(printf, 3, 4)))
+static _Noreturn void
 die(int err, const char *fix, const char *fmt, ...)
 {
     va_list ap;
@@ -179,7 +187,7 @@ check_hostname(const char *name)
 }
 
 /* A usage error: one line, a pointer to --help, exit 125. */
-static void __attribute__((noreturn, format(printf, 1, 2)))
+static _Noreturn void
 bad_usage(const char *fmt, ...)
 {
     va_list ap;
@@ -268,8 +276,8 @@ show_namespaces(pid_t child)
     for (i = 0; ns_names[i] != NULL; i++) {
         ns_link(getpid(), ns_names[i], host, sizeof(host));
         ns_link(child, ns_names[i], cont, sizeof(cont));
-        say("/proc/%d/ns/%-4s -> %-20s (host: %s%s)", (int)child,
-            ns_names[i], cont, host,
+        say("/proc/%d/ns/%-4s -> %-20s (host: %s%s)", (int)child, ns_names[i],
+            cont, host,
             strcmp(host, cont) == 0 ? ", shared" : ", a new namespace");
     }
 }
@@ -286,7 +294,7 @@ set_hostname(void)
 }
 
 /* Replace this process with the command: 127 if not found, else 126. */
-static void __attribute__((noreturn))
+static _Noreturn void
 exec_command(char **argv)
 {
     int err;
@@ -309,7 +317,7 @@ exec_command(char **argv)
  * the command. SIGCHLD means a child ended: the command, or an orphan that
  * the kernel gave to PID 1; both are reaped, or they stay zombies.
  */
-static void __attribute__((noreturn))
+static _Noreturn void
 init_main(char **argv)
 {
     sigset_t all;
@@ -472,8 +480,8 @@ main(int argc, char **argv)
     say("host: uname() says the hostname is \"%s\"", uts.nodename);
     /* The child runs child_main() on its own stack, which grows down:
        pass its top. SIGCHLD: tell us when it ends, like a forked child. */
-    child = clone(child_main, child_stack + STACK_SIZE,
-                  clone_flags | SIGCHLD, NULL);
+    child = clone(child_main, child_stack + STACK_SIZE, clone_flags | SIGCHLD,
+                  NULL);
     if (child == -1)
         die(errno, NULL, "clone(" CLONE_FLAGS_TEXT ")");
     say("clone(" CLONE_FLAGS_TEXT " | SIGCHLD) started the child, PID %d "

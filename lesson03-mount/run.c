@@ -12,8 +12,8 @@
  *
  * Adds:    CLONE_NEWNS, --rootfs DIR, --chroot, the root filesystem
  *          (rootfs_beside .. enter_root), a clean environment (reset_env).
- * Changes: ns_names, clone_flags, struct config, usage, parse_args,
- *          child_main, main.
+ * Changes: ns_names, clone_flags, CLONE_FLAGS_TEXT, struct config, usage,
+ *          parse_args, child_main, main.
  * Read:    mount_namespaces(7), mount(2), pivot_root(2), umount2(2),
  *          chroot(2), proc(5), sysfs(5), pts(4), and lesson02's pages.
  */
@@ -44,8 +44,8 @@
 
 #define STACK_SIZE (1024 * 1024)
 #define NEED_ROOT  "needs root: run with sudo"
-#define MAKE_ROOTFS                                                         \
-    "build it with `make rootfs`, or pass --rootfs DIR (a directory with " \
+#define MAKE_ROOTFS                                                            \
+    "build it with `make rootfs`, or pass --rootfs DIR (a directory with "     \
     "a static busybox in bin/)"
 
 struct config {
@@ -58,9 +58,9 @@ struct config {
 };
 
 static struct config cfg;
-static int color;         /* colour narration: stderr is a tty, no NO_COLOR */
-static int sync_pipe[2];  /* the parent says "go" to the child through it */
-static pid_t child_pid;   /* the container's PID 1, as the host sees it */
+static int color;        /* colour narration: stderr is a tty, no NO_COLOR */
+static int sync_pipe[2]; /* the parent says "go" to the child through it */
+static pid_t child_pid;  /* the container's PID 1, as the host sees it */
 static struct stat host_mnt_ns; /* the host's /proc/self/ns/mnt */
 static volatile sig_atomic_t signals_forwarded;
 static char child_stack[STACK_SIZE] __attribute__((aligned(16)));
@@ -72,6 +72,14 @@ static const int clone_flags = CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS;
 
 /* ---- narration and errors ------------------------------------------ */
 
+/* Checked like printf(3): the compiler warns when the arguments do not
+   match the format. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static _Noreturn void die(int err, const char *fix, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static _Noreturn void bad_usage(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
 static const char *
 paint(const char *code)
 {
@@ -79,7 +87,7 @@ paint(const char *code)
 }
 
 /* Narrate one step: what is done, with which syscall or file, and why. */
-static void __attribute__((format(printf, 1, 2)))
+static void
 say(const char *fmt, ...)
 {
     va_list ap;
@@ -132,7 +140,7 @@ report(int err, const char *fix, const char *fmt, va_list ap)
  * The one way this runtime fails: name the step, the errno text (err may be
  * 0) and the fix (NULL: the usual one for err), then exit 125.
  */
-static void __attribute__((noreturn, format(printf, 3, 4)))
+static _Noreturn void
 die(int err, const char *fix, const char *fmt, ...)
 {
     va_list ap;
@@ -148,27 +156,26 @@ die(int err, const char *fix, const char *fmt, ...)
 static void
 usage(FILE *out)
 {
-    fprintf(out,
-            "usage: run [OPTIONS] [--] [COMMAND [ARG...]]\n"
-            "Run COMMAND (default /bin/sh) in new UTS, PID and mount "
-            "namespaces,\nwith ROOTFS as its root directory.\n"
-            "\n"
-            "  -q, --quiet          no narration\n"
-            "      --hostname NAME  the container's hostname "
-            "(default: container)\n"
-            "      --init           run a tiny init as PID 1, the command "
-            "as PID 2\n"
-            "      --rootfs DIR     the container's root "
-            "(default: build/rootfs)\n"
-            "      --chroot         chroot(2) instead of pivot_root(2), "
-            "to compare\n"
-            "  -h, --help           this help\n"
-            "\n"
-            "Words after the options are the command's, even if they "
-            "start with '-'.\n"
-            "Exit status: the command's (128+N if killed by signal N); "
-            "125 if the\nruntime fails, 126 if the command cannot run, "
-            "127 if it is not found.\n");
+    fprintf(out, "usage: run [OPTIONS] [--] [COMMAND [ARG...]]\n"
+                 "Run COMMAND (default /bin/sh) in new UTS, PID and mount "
+                 "namespaces,\nwith ROOTFS as its root directory.\n"
+                 "\n"
+                 "  -q, --quiet          no narration\n"
+                 "      --hostname NAME  the container's hostname "
+                 "(default: container)\n"
+                 "      --init           run a tiny init as PID 1, the command "
+                 "as PID 2\n"
+                 "      --rootfs DIR     the container's root "
+                 "(default: build/rootfs)\n"
+                 "      --chroot         chroot(2) instead of pivot_root(2), "
+                 "to compare\n"
+                 "  -h, --help           this help\n"
+                 "\n"
+                 "Words after the options are the command's, even if they "
+                 "start with '-'.\n"
+                 "Exit status: the command's (128+N if killed by signal N); "
+                 "125 if the\nruntime fails, 126 if the command cannot run, "
+                 "127 if it is not found.\n");
 }
 
 /* sethostname(2) takes up to HOST_NAME_MAX bytes; DNS (RFC 1123) less. */
@@ -194,7 +201,7 @@ check_hostname(const char *name)
 }
 
 /* A usage error: one line, a pointer to --help, exit 125. */
-static void __attribute__((noreturn, format(printf, 1, 2)))
+static _Noreturn void
 bad_usage(const char *fmt, ...)
 {
     va_list ap;
@@ -293,8 +300,8 @@ show_namespaces(pid_t child)
     for (i = 0; ns_names[i] != NULL; i++) {
         ns_link(getpid(), ns_names[i], host, sizeof(host));
         ns_link(child, ns_names[i], cont, sizeof(cont));
-        say("/proc/%d/ns/%-4s -> %-20s (host: %s%s)", (int)child,
-            ns_names[i], cont, host,
+        say("/proc/%d/ns/%-4s -> %-20s (host: %s%s)", (int)child, ns_names[i],
+            cont, host,
             strcmp(host, cont) == 0 ? ", shared" : ", a new namespace");
     }
 }
@@ -359,13 +366,13 @@ static const struct dev_node {
     const char *path;
     unsigned int major, minor;
 } dev_nodes[] = {
-    {"/dev/null", 1, 3},    {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
-    {"/dev/random", 1, 8},  {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+    {"/dev/null", 1, 3},   {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
+    {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
 };
 
 static const char *const dev_links[][2] = {
-    {"pts/ptmx", "/dev/ptmx"},     {"/proc/self/fd", "/dev/fd"},
-    {"/proc/self/fd/0", "/dev/stdin"}, {"/proc/self/fd/1", "/dev/stdout"},
+    {"pts/ptmx", "/dev/ptmx"},          {"/proc/self/fd", "/dev/fd"},
+    {"/proc/self/fd/0", "/dev/stdin"},  {"/proc/self/fd/1", "/dev/stdout"},
     {"/proc/self/fd/2", "/dev/stderr"},
 };
 
@@ -479,7 +486,7 @@ set_hostname(void)
 }
 
 /* Replace this process with the command: 127 if not found, else 126. */
-static void __attribute__((noreturn))
+static _Noreturn void
 exec_command(char **argv)
 {
     int err;
@@ -502,7 +509,7 @@ exec_command(char **argv)
  * the command. SIGCHLD means a child ended: the command, or an orphan that
  * the kernel gave to PID 1; both are reaped, or they stay zombies.
  */
-static void __attribute__((noreturn))
+static _Noreturn void
 init_main(char **argv)
 {
     sigset_t all;
@@ -682,8 +689,8 @@ main(int argc, char **argv)
     say("host: uname() says the hostname is \"%s\"", uts.nodename);
     /* The child runs child_main() on its own stack, which grows down:
        pass its top. SIGCHLD: tell us when it ends, like a forked child. */
-    child = clone(child_main, child_stack + STACK_SIZE,
-                  clone_flags | SIGCHLD, NULL);
+    child = clone(child_main, child_stack + STACK_SIZE, clone_flags | SIGCHLD,
+                  NULL);
     if (child == -1)
         die(errno, NULL, "clone(" CLONE_FLAGS_TEXT ")");
     say("clone(" CLONE_FLAGS_TEXT " | SIGCHLD) started the child, PID %d "

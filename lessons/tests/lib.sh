@@ -1,0 +1,99 @@
+# lib.sh: what every integration test file shares. Sourced, not run.
+#
+# A test file is run once per lesson that has its feature, with
+#   RUN      the lesson's runtime (lessonNN-x/run, an absolute path)
+#   LESSON   the lesson's number (01, 02, ...)
+#   RESULTS  the file each result line is appended to
+# Every assertion prints one line and appends it to RESULTS; run.sh counts.
+set -u
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+ROOTFS=$TOP/build/rootfs
+NAME=$(basename "$0" .sh)
+TMP=$(mktemp -d /tmp/container-lessons-test.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+result() { # result ok|FAIL DESC [DETAIL]
+    printf '%-4s lesson%s %-9s %s\n' "$1" "$LESSON" "[$NAME]" "$2" |
+        tee -a "$RESULTS"
+    if [ "$1" = FAIL ] && [ -n "${3:-}" ]; then
+        printf '%s\n' "$3" | head -n 15 | sed 's/^/     | /'
+    fi
+}
+
+expect_eq() { # expect_eq DESC WANT GOT
+    if [ "$2" = "$3" ]; then result ok "$1"
+    else result FAIL "$1" "want: $2
+got:  $3"; fi
+}
+
+expect_match() { # expect_match DESC EXTENDED-REGEX TEXT
+    if printf '%s\n' "$3" | grep -Eq -- "$2"; then result ok "$1"
+    else result FAIL "$1" "want a line matching: $2
+got: $3"; fi
+}
+
+expect_no_match() { # expect_no_match DESC EXTENDED-REGEX TEXT
+    if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+        result FAIL "$1" "want no line matching: $2
+got: $3"
+    else result ok "$1"; fi
+}
+
+expect_true() { # expect_true DESC COMMAND...
+    local desc=$1
+    shift
+    if "$@"; then result ok "$desc"; else result FAIL "$desc" "false: $*"; fi
+}
+
+# Run the lesson's runtime; sets OUT, ERR and RC. Never hangs a test run.
+ct() {
+    OUT=$(timeout -s KILL 30 "$RUN" "$@" 2>"$TMP/err")
+    RC=$?
+    ERR=$(cat "$TMP/err")
+}
+
+# Start the runtime in the background; RT is its PID, CT the container's
+# first process once it runs COMMAND (empty if it never did).
+ct_bg() { # ct_bg COMMAND-NAME ARGS...
+    local want=$1 i
+    shift
+    "$RUN" "$@" >"$TMP/bg.out" 2>"$TMP/bg.err" &
+    RT=$!
+    CT=""
+    for i in $(seq 100); do
+        CT=$(pgrep -P "$RT" | head -n1)
+        if [ -n "$CT" ] && { [ "$(cat "/proc/$CT/comm" 2>/dev/null)" = "$want" ] ||
+            pgrep -P "$CT" -x "$want" >/dev/null; }; then
+            return 0
+        fi
+        sleep 0.05
+    done
+    return 1
+}
+
+# Wait up to SECONDS for the background runtime to end; sets RC.
+ct_wait() { # ct_wait SECONDS
+    local i
+    for i in $(seq $(($1 * 20))); do
+        kill -0 "$RT" 2>/dev/null || break
+        sleep 0.05
+    done
+    if kill -0 "$RT" 2>/dev/null; then
+        kill -KILL "$RT"
+        wait "$RT" 2>/dev/null
+        RC=timeout
+        return 1
+    fi
+    wait "$RT"
+    RC=$?
+}
+
+# Nothing of a container may outlive it: no process still running the
+# lesson's runtime, no mount of the rootfs or with the project's name.
+expect_nothing_left() {
+    local procs mounts
+    procs=$(pgrep -f "^$RUN( |$)" || true)
+    mounts=$(grep -E "$ROOTFS|container-lessons" /proc/self/mountinfo || true)
+    expect_eq "nothing left behind: no runtime process, no mount" "" \
+        "$procs$mounts"
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# run.sh LESSON-DIR...: build the cmocka unit tests against each lesson's
+# run.c and run them; each test's result goes to RESULTS like the others.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+wraps="-Wl,--wrap=exit,--wrap=_exit,--wrap=geteuid,--wrap=sethostname"
+wraps="$wraps,--wrap=execvp"
+for dir in "$@"; do
+    n=${dir#lesson}
+    n=${n%%-*}
+    bin=$here/test_run_lesson$n
+    if ! ${CC:-cc} -std=gnu11 -g -Wall -Wextra -Werror -Wno-unused-function \
+        -DLESSON=$((10#$n)) -DLESSON_NAME="\"$dir\"" \
+        -DLESSON_SRC="\"$PWD/$dir/run.c\"" -o "$bin" "$here/test_run.c" \
+        $wraps -lcmocka; then
+        echo "FAIL lesson$n [unit]     the unit tests build" | tee -a "$RESULTS"
+        continue
+    fi
+    # cmocka prints "[       OK ] name" or "[  FAILED  ] name" per test,
+    # and the failed names once more in its summary.
+    "$bin" >"$bin.log" 2>&1 || cat "$bin.log"
+    sed -nE "s/^\[ +OK \] (.*)/ok   lesson$n [unit]     \1/p;
+             s/^\[  (FAILED|ERROR) +\] ([a-z_0-9]+)$/FAIL lesson$n [unit]     \2/p" \
+        "$bin.log" | awk '!seen[$0]++' | tee -a "$RESULTS"
+    # A crash ends the run before cmocka's summary.
+    grep -q '^\[==========\] .* run\.' "$bin.log" ||
+        echo "FAIL lesson$n [unit]     the unit tests ran to the end" |
+        tee -a "$RESULTS"
+done
