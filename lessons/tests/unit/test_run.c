@@ -313,34 +313,27 @@ default_rootfs_is_beside_the_lesson(void **state)
 int
 main(void)
 {
+    /* Each test starts from a blank cfg with stderr captured. */
+#define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(defaults, setup, teardown),
-        cmocka_unit_test_setup_teardown(options_then_command, setup, teardown),
-        cmocka_unit_test_setup_teardown(double_dash_ends_options, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(unknown_option_is_usage_error, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(unknown_short_option_is_named, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(missing_argument_is_usage_error, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(help_exits_zero, setup, teardown),
-        cmocka_unit_test_setup_teardown(hostname_rules, setup, teardown),
-        cmocka_unit_test_setup_teardown(long_hostname_is_usage_error, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(eperm_fix_depends_on_root, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(sethostname_failure_names_step_and_fix,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(exec_failures_give_126_or_127, setup,
-                                        teardown),
+        TEST(defaults),
+        TEST(options_then_command),
+        TEST(double_dash_ends_options),
+        TEST(unknown_option_is_usage_error),
+        TEST(unknown_short_option_is_named),
+        TEST(missing_argument_is_usage_error),
+        TEST(help_exits_zero),
+        TEST(hostname_rules),
+        TEST(long_hostname_is_usage_error),
+        TEST(eperm_fix_depends_on_root),
+        TEST(sethostname_failure_names_step_and_fix),
+        TEST(exec_failures_give_126_or_127),
 #if LESSON >= 2
-        cmocka_unit_test_setup_teardown(init_option, setup, teardown),
+        TEST(init_option),
 #endif
 #if LESSON >= 3
-        cmocka_unit_test_setup_teardown(rootfs_options, setup, teardown),
-        cmocka_unit_test_setup_teardown(default_rootfs_is_beside_the_lesson,
-                                        setup, teardown),
+        TEST(rootfs_options),
+        TEST(default_rootfs_is_beside_the_lesson),
 #endif
     };
 
