@@ -140,19 +140,19 @@ die(int err, const char *fix, const char *fmt, ...)
 static void
 usage(FILE *out)
 {
-    fprintf(out, "usage: run [OPTIONS] [--] [COMMAND [ARG...]]\n"
-                 "Run COMMAND (default /bin/sh) in a new UTS namespace.\n"
-                 "\n"
-                 "  -q, --quiet          no narration\n"
-                 "      --hostname NAME  the container's hostname "
-                 "(default: container)\n"
-                 "  -h, --help           this help\n"
-                 "\n"
-                 "Words after the options are the command's, even if they "
-                 "start with '-'.\n"
-                 "Exit status: the command's (128+N if killed by signal N); "
-                 "125 if the\nruntime fails, 126 if the command cannot run, "
-                 "127 if it is not found.\n");
+    fputs(
+        "usage: run [OPTIONS] [--] [COMMAND [ARG...]]\n"
+        "Run COMMAND (default /bin/sh) in a new UTS namespace.\n"
+        "\n"
+        "  -q, --quiet          no narration\n"
+        "      --hostname NAME  the container's hostname (default: container)\n"
+        "  -h, --help           this help\n"
+        "\n"
+        "Words after the options are the command's, even if they start\n"
+        "with '-'. Exit status: the command's, 128+N if it was killed by\n"
+        "signal N; 125 if the runtime fails, 126 if the command cannot be\n"
+        "executed, 127 if it is not found.\n",
+        out);
 }
 
 /* sethostname(2) takes up to HOST_NAME_MAX bytes; DNS (RFC 1123) less. */

@@ -156,26 +156,23 @@ die(int err, const char *fix, const char *fmt, ...)
 static void
 usage(FILE *out)
 {
-    fprintf(out, "usage: run [OPTIONS] [--] [COMMAND [ARG...]]\n"
-                 "Run COMMAND (default /bin/sh) in new UTS, PID and mount "
-                 "namespaces,\nwith ROOTFS as its root directory.\n"
-                 "\n"
-                 "  -q, --quiet          no narration\n"
-                 "      --hostname NAME  the container's hostname "
-                 "(default: container)\n"
-                 "      --init           run a tiny init as PID 1, the command "
-                 "as PID 2\n"
-                 "      --rootfs DIR     the container's root "
-                 "(default: build/rootfs)\n"
-                 "      --chroot         chroot(2) instead of pivot_root(2), "
-                 "to compare\n"
-                 "  -h, --help           this help\n"
-                 "\n"
-                 "Words after the options are the command's, even if they "
-                 "start with '-'.\n"
-                 "Exit status: the command's (128+N if killed by signal N); "
-                 "125 if the\nruntime fails, 126 if the command cannot run, "
-                 "127 if it is not found.\n");
+    fputs(
+        "usage: run [OPTIONS] [--] [COMMAND [ARG...]]\n"
+        "Run COMMAND (default /bin/sh) in new UTS, PID and mount namespaces,\n"
+        "with the directory ROOTFS as its root.\n"
+        "\n"
+        "  -q, --quiet          no narration\n"
+        "      --hostname NAME  the container's hostname (default: container)\n"
+        "      --init           a tiny init is PID 1, the command PID 2\n"
+        "      --rootfs DIR     the container's root (default: build/rootfs)\n"
+        "      --chroot         chroot(2), not pivot_root(2): to compare\n"
+        "  -h, --help           this help\n"
+        "\n"
+        "Words after the options are the command's, even if they start\n"
+        "with '-'. Exit status: the command's, 128+N if it was killed by\n"
+        "signal N; 125 if the runtime fails, 126 if the command cannot be\n"
+        "executed, 127 if it is not found.\n",
+        out);
 }
 
 /* sethostname(2) takes up to HOST_NAME_MAX bytes; DNS (RFC 1123) less. */
@@ -324,6 +321,28 @@ rootfs_beside(const char *exe, char *buf, size_t size)
         exe = ".";
     n = snprintf(buf, size, "%.*s/../build/rootfs", dirlen, exe);
     return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* --rootfs, or the default; pivot_root and the narration want its real,
+   whole path. It is checked before anything is made. */
+static void
+find_rootfs(void)
+{
+    static char exe[PATH_MAX], beside[PATH_MAX];
+    ssize_t n;
+
+    if (cfg.rootfs == NULL) {
+        n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+        if (n == -1)
+            die(errno, NULL, "readlink /proc/self/exe");
+        exe[n] = '\0';
+        if (rootfs_beside(exe, beside, sizeof(beside)) == -1)
+            die(ENAMETOOLONG, MAKE_ROOTFS, "default rootfs beside %s", exe);
+        cfg.rootfs = beside;
+    }
+    cfg.rootfs = realpath(cfg.rootfs, NULL);
+    if (cfg.rootfs == NULL)
+        die(errno, MAKE_ROOTFS, "rootfs");
 }
 
 /* Refuse to touch any mount unless this is a new mount namespace: a
@@ -667,21 +686,7 @@ main(int argc, char **argv)
         die(0, NEED_ROOT, "creating namespaces needs CAP_SYS_ADMIN");
     if (pipe2(sync_pipe, O_CLOEXEC) == -1)
         die(errno, NULL, "pipe2");
-    if (cfg.rootfs == NULL) {
-        static char exe[PATH_MAX], beside[PATH_MAX];
-        ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-        if (n == -1)
-            die(errno, NULL, "readlink /proc/self/exe");
-        exe[n] = '\0';
-        if (rootfs_beside(exe, beside, sizeof(beside)) == -1)
-            die(ENAMETOOLONG, MAKE_ROOTFS, "default rootfs beside %s", exe);
-        cfg.rootfs = beside;
-    }
-    /* pivot_root and the narration want the rootfs's real, whole path. */
-    cfg.rootfs = realpath(cfg.rootfs, NULL);
-    if (cfg.rootfs == NULL)
-        die(errno, MAKE_ROOTFS, "rootfs");
+    find_rootfs();
     if (stat("/proc/self/ns/mnt", &host_mnt_ns) == -1)
         die(errno, NULL, "stat /proc/self/ns/mnt");
 
