@@ -70,19 +70,25 @@ paint(const char *code)
     return color ? code : "";
 }
 
-/* Narrate one step: what is done, with which syscall or file, and why. */
+/* Narrate one step: what is done, with which syscall or file, and why.
+   One write(2) a line, so that lines written at once (by the init and the
+   command, say) do not mix. */
 static void
 say(const char *fmt, ...)
 {
+    char line[1024];
     va_list ap;
+    int n;
 
     if (cfg.quiet)
         return;
-    fprintf(stderr, "%s==>%s ", paint("\033[1;36m"), paint("\033[0m"));
+    n = snprintf(line, sizeof(line) - 1, "%s==>%s ", paint("\033[1;36m"),
+                 paint("\033[0m"));
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(line + n, sizeof(line) - 1 - n, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    strcat(line, "\n");
+    (void)!write(STDERR_FILENO, line, strlen(line));
 }
 
 /* The usual fix for an errno, when the caller knows no better one. */

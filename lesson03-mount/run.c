@@ -86,19 +86,25 @@ paint(const char *code)
     return color ? code : "";
 }
 
-/* Narrate one step: what is done, with which syscall or file, and why. */
+/* Narrate one step: what is done, with which syscall or file, and why.
+   One write(2) a line, so that lines written at once (by the init and the
+   command, say) do not mix. */
 static void
 say(const char *fmt, ...)
 {
+    char line[1024];
     va_list ap;
+    int n;
 
     if (cfg.quiet)
         return;
-    fprintf(stderr, "%s==>%s ", paint("\033[1;36m"), paint("\033[0m"));
+    n = snprintf(line, sizeof(line) - 1, "%s==>%s ", paint("\033[1;36m"),
+                 paint("\033[0m"));
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(line + n, sizeof(line) - 1 - n, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    strcat(line, "\n");
+    (void)!write(STDERR_FILENO, line, strlen(line));
 }
 
 /* The usual fix for an errno, when the caller knows no better one. */
@@ -468,7 +474,12 @@ enter_root(void)
            is mounted on top of it; unmounting "." detaches the old one,
            and no directory for it is needed in the rootfs. */
         if (syscall(SYS_pivot_root, ".", ".") == -1)
-            die(errno, NULL, "pivot_root(\"%s\")", cfg.rootfs);
+            die(errno,
+                errno == EINVAL ? "the new root must be a mount point and "
+                                  "no mount above it shared: see `make "
+                                  "doctor`"
+                                : NULL,
+                "pivot_root(\"%s\")", cfg.rootfs);
         if (umount2(".", MNT_DETACH) == -1)
             die(errno, NULL, "umount2(old root, MNT_DETACH)");
         say("child: pivot_root(\"%s\") and umount2(old root, MNT_DETACH): "
@@ -619,6 +630,9 @@ forward_signal(int sig)
         "==> runtime: passed the signal on to the container's PID 1; "
         "without a handler there, the kernel drops it (send it again to "
         "SIGKILL)\n";
+    static const char to_init[] =
+        "==> runtime: passed the signal on to the container's init, which "
+        "passes it to the command (send it again to SIGKILL)\n";
     static const char again[] =
         "==> runtime: signalled again: SIGKILL to the container\n";
     int saved = errno;
@@ -629,6 +643,8 @@ forward_signal(int sig)
     if (!cfg.quiet) {
         if (sig == SIGKILL)
             (void)!write(STDERR_FILENO, again, sizeof(again) - 1);
+        else if (cfg.init)
+            (void)!write(STDERR_FILENO, to_init, sizeof(to_init) - 1);
         else
             (void)!write(STDERR_FILENO, first, sizeof(first) - 1);
     }

@@ -60,7 +60,6 @@ nogroup:x:65534:
 G
 echo rootfs >etc/hostname
 printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n' >etc/hosts
-echo 'export PS1="[container] \\w # "' >etc/profile
 
 # The chroot escape of lesson03: harmless, it only reads /etc/hostname.
 "$cc" -static -O2 -Wall -Wextra -o usr/local/bin/chroot-escape \

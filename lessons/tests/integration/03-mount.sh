@@ -43,9 +43,11 @@ expect_match "  ... says what it needs" 'needs empty /proc' "$ERR"
 expect_eq "  ... and nothing was created in it" "bin" "$(ls "$TMP/bare")"
 
 # systemd mounts / shared: a host like that is made here, in a mount
-# namespace of the test's own, and a mount made in the container must not
-# appear in it, during or after the run.
-counts=$(RUN=$RUN unshare -m --propagation shared bash -c '
+# namespace of the test's own (private first, then shared with new peer
+# groups, so that nothing can reach the real host), and a mount made in
+# the container must not appear in it, during or after the run.
+counts=$(RUN=$RUN unshare -m bash -c '
+    mount --make-rshared /
     wc -l </proc/self/mountinfo
     "$RUN" -q sh -c "mkdir /tmp/m && mount -t tmpfs none /tmp/m &&
         wc -l </proc/\$\$/mountinfo" 2>&1
