@@ -6,6 +6,13 @@
 #   RESULTS  the file each result line is appended to
 # Every assertion prints one line and appends it to RESULTS; run.sh counts.
 set -u
+# Every test file runs in a network namespace of its own, its "host": from
+# lesson04 on the runtime adds links and addresses there, never on the
+# machine's own network, and traffic stays between namespaces made here.
+if [ -z "${CL_TEST_NETNS:-}" ]; then
+    CL_TEST_NETNS=1 exec unshare -n -- bash "$0" "$@"
+fi
+ip link set lo up
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 ROOTFS=$TOP/build/rootfs
 NAME=$(basename "$0" .sh)
@@ -42,7 +49,8 @@ got: $3"
 expect_true() { # expect_true DESC COMMAND...
     local desc=$1
     shift
-    if "$@"; then result ok "$desc"; else result FAIL "$desc" "false: $*"; fi
+    if "$@" >/dev/null 2>&1; then result ok "$desc"
+    else result FAIL "$desc" "false: $*"; fi
 }
 
 # Run the lesson's runtime; sets OUT, ERR and RC. Never hangs a test run.
@@ -88,12 +96,44 @@ ct_wait() { # ct_wait SECONDS
     RC=$?
 }
 
+# Links with the project's prefix in this test's network namespace. A
+# container's veth pair goes with its namespace, which the kernel frees in
+# the background: allow it a moment.
+cl_links() {
+    local i links
+    for i in $(seq 40); do
+        links=$(ip -o link show | awk -F': ' '$2 ~ /^cl-/ {print $2}')
+        [ -z "$links" ] && return 0
+        sleep 0.05
+    done
+    echo "$links"
+}
+
+# Leases whose runtime is gone: a killed runtime's, until --cleanup.
+stale_leases() {
+    local f pid start
+    for f in /run/container-lessons/*; do
+        [ -f "$f" ] || continue
+        read -r pid start <"$f" || continue
+        [ "$(awk '{print $22}' "/proc/$pid/stat" 2>/dev/null)" = "$start" ] ||
+            echo "$f"
+    done
+}
+
+# What a killed runtime left is reclaimed by --cleanup, from lesson04 on.
+reclaim() {
+    if "$RUN" --help | grep -q -- --cleanup; then
+        "$RUN" -q --cleanup
+    fi
+}
+
 # Nothing of a container may outlive it: no process still running the
-# lesson's runtime, no mount of the rootfs or with the project's name.
+# lesson's runtime, no mount of the rootfs or with the project's name, no
+# link with its prefix, no stale lease.
 expect_nothing_left() {
     local procs mounts
     procs=$(pgrep -f "^$RUN( |$)" || true)
     mounts=$(grep -E "$ROOTFS|container-lessons" /proc/self/mountinfo || true)
-    expect_eq "nothing left behind: no runtime process, no mount" "" \
-        "$procs$mounts"
+    expect_eq "nothing left behind: no process, mount, link or lease" "" \
+        "$procs$mounts$(cl_links)$(stale_leases)"
 }

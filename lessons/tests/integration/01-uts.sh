@@ -68,11 +68,11 @@ ct_wait 5
 expect_eq "the container killed by SIGKILL: 137" 137 "$RC"
 
 ct_bg sleep -q sleep 30
-kill -KILL "$RT"
-wait "$RT" 2>/dev/null
+{ kill -KILL "$RT"; wait "$RT"; } 2>/dev/null
 sleep 0.2
 # Gone, or a zombie waiting for whoever inherited it to reap it.
 state=$(awk '{print $3}' "/proc/$CT/stat" 2>/dev/null)
 expect_true "the runtime killed by SIGKILL takes the container with it" \
     test "${state:-gone}" = gone -o "${state:-}" = Z
+reclaim
 expect_nothing_left

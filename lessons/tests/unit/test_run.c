@@ -310,6 +310,232 @@ default_rootfs_is_beside_the_lesson(void **state)
 }
 #endif
 
+#if LESSON >= 4
+/* A fake kernel: send() keeps the request, recv() answers it with an
+   NLMSG_ERROR carrying reply_error and, if set, the words reply_msg. */
+static char sent[NL_BUFSIZE];
+static size_t sent_len;
+static int reply_error;
+static const char *reply_msg;
+
+ssize_t
+__wrap_send(int fd, const void *buf, size_t len, int flags)
+{
+    (void)fd;
+    (void)flags;
+    memcpy(sent, buf, len);
+    sent_len = len;
+    return (ssize_t)len;
+}
+
+ssize_t
+__wrap_recv(int fd, void *buf, size_t len, int flags)
+{
+    const struct nlmsghdr *req = (const struct nlmsghdr *)sent;
+    struct nlmsghdr *h = buf;
+    struct nlmsgerr *e = NLMSG_DATA(h);
+    struct rtattr *rta;
+
+    (void)fd;
+    (void)flags;
+    memset(buf, 0, len);
+    h->nlmsg_type = NLMSG_ERROR;
+    h->nlmsg_seq = req->nlmsg_seq;
+    h->nlmsg_len = NLMSG_LENGTH(sizeof(*e));
+    e->error = -reply_error;
+    e->msg = *req;
+    if (reply_msg != NULL) {
+        h->nlmsg_flags = NLM_F_CAPPED | NLM_F_ACK_TLVS;
+        rta = (struct rtattr *)((char *)h + NLMSG_ALIGN(h->nlmsg_len));
+        rta->rta_type = NLMSGERR_ATTR_MSG;
+        rta->rta_len = RTA_LENGTH(strlen(reply_msg) + 1);
+        strcpy(RTA_DATA(rta), reply_msg);
+        h->nlmsg_len = NLMSG_ALIGN(h->nlmsg_len) + RTA_ALIGN(rta->rta_len);
+    }
+    return h->nlmsg_len;
+}
+
+static void
+attributes_are_padded_to_4_bytes(void **state)
+{
+    char buf[NL_BUFSIZE] __attribute__((aligned(NLMSG_ALIGNTO)));
+    struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+    struct nlmsghdr *h;
+    struct rtattr *rta;
+
+    (void)state;
+    h = nl_start(buf, RTM_NEWLINK, NLM_F_CREATE, &ifi, sizeof(ifi));
+    assert_int_equal(h->nlmsg_len, 16 + 16);
+    assert_int_equal(h->nlmsg_type, RTM_NEWLINK);
+    assert_int_equal(h->nlmsg_flags, NLM_F_REQUEST | NLM_F_CREATE);
+    nla_put_str(h, IFLA_IFNAME, "eth0");
+    rta = (struct rtattr *)(buf + 32);
+    assert_int_equal(rta->rta_type, IFLA_IFNAME);
+    assert_int_equal(rta->rta_len, 4 + 5);   /* "eth0" and its NUL */
+    assert_int_equal(h->nlmsg_len, 32 + 12); /* padded to 4 bytes */
+    assert_memory_equal(buf + 32 + 4, "eth0\0\0\0\0", 8);
+    nla_put_u32(h, IFLA_MTU, 1500);
+    rta = (struct rtattr *)(buf + 44);
+    assert_int_equal(rta->rta_len, 8);
+    assert_int_equal(*(uint32_t *)RTA_DATA(rta), 1500);
+    assert_int_equal(h->nlmsg_len, 52);
+}
+
+/* The attribute of TYPE among those from A to END, or fail. */
+static struct rtattr *
+find_attr(struct rtattr *a, int len, int type)
+{
+    for (; RTA_OK(a, len); a = RTA_NEXT(a, len))
+        if (a->rta_type == type)
+            return a;
+    fail_msg("no attribute %d", type);
+    return NULL;
+}
+
+static void
+veth_request_nests_the_peer(void **state)
+{
+    struct nlmsghdr *h = (struct nlmsghdr *)sent;
+    struct rtattr *linkinfo, *data, *peer, *a;
+    char *end;
+
+    (void)state;
+    reply_error = 0;
+    reply_msg = NULL;
+    veth_create(-1, "cl-1", "eth0", 42);
+    /* 16 nlmsghdr + 16 ifinfomsg + 12 IFNAME "cl-1" + LINKINFO (4 + 12
+       KIND "veth" + DATA (4 + PEER (4 + 16 ifinfomsg + 12 IFNAME "eth0"
+       + 8 NET_NS_PID))) */
+    assert_int_equal(sent_len, 104);
+    assert_int_equal(h->nlmsg_len, 104);
+    assert_int_equal(h->nlmsg_flags,
+                     NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
+    end = sent + h->nlmsg_len;
+    a = find_attr(IFLA_RTA(NLMSG_DATA(h)), IFLA_PAYLOAD(h), IFLA_IFNAME);
+    assert_string_equal(RTA_DATA(a), "cl-1");
+    linkinfo =
+        find_attr(IFLA_RTA(NLMSG_DATA(h)), IFLA_PAYLOAD(h), IFLA_LINKINFO);
+    assert_ptr_equal((char *)linkinfo + linkinfo->rta_len, end);
+    a = find_attr(RTA_DATA(linkinfo), RTA_PAYLOAD(linkinfo), IFLA_INFO_KIND);
+    assert_string_equal(RTA_DATA(a), "veth");
+    data = find_attr(RTA_DATA(linkinfo), RTA_PAYLOAD(linkinfo), IFLA_INFO_DATA);
+    assert_ptr_equal((char *)data + data->rta_len, end);
+    peer = find_attr(RTA_DATA(data), RTA_PAYLOAD(data), VETH_INFO_PEER);
+    assert_ptr_equal((char *)peer + peer->rta_len, end);
+    /* The peer's value: an ifinfomsg, then its own attributes. */
+    a = (struct rtattr *)((char *)RTA_DATA(peer) +
+                          NLMSG_ALIGN(sizeof(struct ifinfomsg)));
+    a = find_attr(a, end - (char *)a, IFLA_IFNAME);
+    assert_string_equal(RTA_DATA(a), "eth0");
+    a = find_attr(a, end - (char *)a, IFLA_NET_NS_PID);
+    assert_int_equal(*(uint32_t *)RTA_DATA(a), 42);
+}
+
+static void
+kernel_errors_are_decoded(void **state)
+{
+    struct in_addr addr = {.s_addr = htonl(0x7f000002)};
+
+    (void)state;
+    reply_error = EEXIST;
+    reply_msg = "Address already assigned";
+    assert_int_equal(addr_add(-1, "lo", addr, 8), EEXIST);
+    assert_string_equal(nl_why, "Address already assigned");
+    reply_msg = NULL;
+    assert_int_equal(addr_add(-1, "lo", addr, 8), EEXIST);
+    assert_string_equal(nl_why, "");
+}
+
+static void
+failed_request_names_its_ip_command(void **state)
+{
+    struct in_addr gw = {.s_addr = htonl(0xac1e0101)};
+
+    (void)state;
+    reply_error = ENETUNREACH;
+    reply_msg = "Nexthop has invalid gateway";
+    catching = 1;
+    if (setjmp(exit_jump) == 0)
+        route_add_default(-1, gw, "lo");
+    catching = 0;
+    fflush(stderr);
+    assert_int_equal(exit_code, EXIT_RUNTIME);
+    assert_non_null(strstr(err_text, "ip route add default via 172.30.1.1"));
+    assert_non_null(strstr(err_text, strerror(ENETUNREACH)));
+    assert_non_null(strstr(err_text, "fix: Nexthop has invalid gateway"));
+}
+
+static void
+cidr_rules(void **state)
+{
+    struct in_addr a;
+    int p = -1;
+
+    (void)state;
+    assert_null(parse_cidr("172.30.9.2/24", &a, &p));
+    assert_int_equal(p, 24);
+    assert_int_equal(a.s_addr, htonl(0xac1e0902));
+    assert_non_null(strstr(parse_cidr("172.30.9.2", &a, &p), "prefix"));
+    assert_non_null(parse_cidr("172.300.9.2/24", &a, &p));
+    assert_non_null(parse_cidr("172.30.9/24", &a, &p));
+    assert_non_null(parse_cidr("172.30.9.2/", &a, &p));
+    assert_non_null(parse_cidr("172.30.9.2/24x", &a, &p));
+    assert_non_null(strstr(parse_cidr("172.30.9.2/33", &a, &p), "0 to 32"));
+    assert_non_null(parse_cidr("172.30.9.2/31", &a, &p));
+    assert_non_null(strstr(parse_cidr("172.30.9.0/24", &a, &p), "network"));
+    assert_non_null(parse_cidr("172.30.9.255/24", &a, &p));
+    assert_null(parse_cidr("10.0.0.1/8", &a, &p));
+}
+
+static void
+gateway_is_first_free_address(void **state)
+{
+    struct in_addr a = {.s_addr = htonl(0xac1e0905)};
+
+    (void)state;
+    assert_int_equal(peer_in_subnet(a, 24).s_addr, htonl(0xac1e0901));
+    a.s_addr = htonl(0xac1e0901);
+    assert_int_equal(peer_in_subnet(a, 24).s_addr, htonl(0xac1e0902));
+    assert_int_equal(netmask(24), htonl(0xffffff00));
+    assert_int_equal(netmask(0), 0);
+}
+
+static void
+bridge_names(void **state)
+{
+    (void)state;
+    assert_null(check_bridge_name("cl-br0"));
+    assert_null(check_bridge_name("cl-abcdefghijkl")); /* 15 bytes */
+    assert_non_null(strstr(check_bridge_name("cl-abcdefghijklm"), "15"));
+    assert_non_null(strstr(check_bridge_name("br0"), "cl-"));
+    assert_non_null(check_bridge_name("cl-"));
+    assert_non_null(check_bridge_name("cl-a b"));
+}
+
+static void
+net_options(void **state)
+{
+    (void)state;
+    assert_int_equal(PARSE("run"), -1);
+    assert_int_equal(cfg.net, NET_VETH);
+    assert_null(cfg.bridge);
+    assert_int_equal(PARSE("run", "--net", "bridge"), -1);
+    assert_string_equal(cfg.bridge, DEFAULT_BRIDGE);
+    assert_int_equal(PARSE("run", "--bridge", "cl-lab"), -1);
+    assert_int_equal(cfg.net, NET_BRIDGE);
+    assert_int_equal(PARSE("run", "--ip", "10.1.2.3/16", "--net", "none"),
+                     EXIT_RUNTIME);
+    assert_int_equal(PARSE("run", "--net", "none", "--bridge", "cl-x"),
+                     EXIT_RUNTIME);
+    assert_non_null(strstr(err_text, "--bridge needs --net bridge"));
+    assert_int_equal(PARSE("run", "--net", "wifi"), EXIT_RUNTIME);
+    assert_int_equal(PARSE("run", "--ip", "10.1.2.3/16"), -1);
+    assert_int_equal(cfg.ip_prefix, 16);
+    assert_int_equal(PARSE("run", "--cleanup"), -1);
+    assert_int_equal(cfg.cleanup, 1);
+}
+#endif
+
 int
 main(void)
 {
@@ -334,6 +560,16 @@ main(void)
 #if LESSON >= 3
         TEST(rootfs_options),
         TEST(default_rootfs_is_beside_the_lesson),
+#endif
+#if LESSON >= 4
+        TEST(attributes_are_padded_to_4_bytes),
+        TEST(veth_request_nests_the_peer),
+        TEST(kernel_errors_are_decoded),
+        TEST(failed_request_names_its_ip_command),
+        TEST(cidr_rules),
+        TEST(gateway_is_first_free_address),
+        TEST(bridge_names),
+        TEST(net_options),
 #endif
     };
 
