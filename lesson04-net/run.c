@@ -658,8 +658,9 @@ reset_env(void)
  * value, padded to 4 bytes. An attribute may nest others. This is what
  * ip(8) sends; `ip -d monitor` and `strace -e sendmsg ip ...` show it.
  */
-#define NL_BUFSIZE 4096
-static char nl_why[256]; /* the kernel's own words for the last error */
+#define NL_BUFSIZE  4096  /* a request */
+#define NL_RECVSIZE 32768 /* a reply: a dump packs many messages in one */
+static char nl_why[256];  /* the kernel's own words for the last error */
 
 /* Start a request of TYPE whose fixed header is HDR (LEN bytes). */
 static struct nlmsghdr *
@@ -770,7 +771,7 @@ nl_talk(int fd, struct nlmsghdr *req, const char *ip_cmd,
         [RTM_GETADDR] = "RTM_GETADDR", [RTM_NEWROUTE] = "RTM_NEWROUTE",
     };
     static uint32_t seq;
-    char buf[NL_BUFSIZE] __attribute__((aligned(NLMSG_ALIGNTO)));
+    static char buf[NL_RECVSIZE] __attribute__((aligned(NLMSG_ALIGNTO)));
     struct nlmsghdr *h;
     ssize_t n;
     int len;
