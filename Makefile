@@ -29,7 +29,7 @@ all: $(ROOTFS)/bin/busybox
 
 rootfs: $(ROOTFS)/bin/busybox
 
-$(ROOTFS)/bin/busybox: lessons/rootfs/mkrootfs.sh lessons/rootfs/escape.c
+$(ROOTFS)/bin/busybox: lessons/rootfs/mkrootfs.sh $(wildcard lessons/rootfs/*.c)
 	sh lessons/rootfs/mkrootfs.sh $(ROOTFS)
 
 deps:

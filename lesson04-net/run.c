@@ -1103,18 +1103,30 @@ lease_take(struct in_addr addr)
     atexit(lease_release);
 }
 
-/* Concurrent runtimes take turns: flock(2) on the state directory. */
-static int
+/* Concurrent runtimes take turns: flock(2) on the state directory, held
+   once however deeply the calls nest (flock locks belong to an open file,
+   so a second open of our own would wait for us forever). */
+static int lock_fd = -1, lock_depth;
+
+static void
 state_lock(void)
 {
-    int fd;
-
+    if (lock_depth++ > 0)
+        return;
     if (mkdir(STATE_DIR, 0755) == -1 && errno != EEXIST)
         die(errno, NULL, "mkdir " STATE_DIR);
-    fd = open(STATE_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd == -1 || flock(fd, LOCK_EX) == -1)
+    lock_fd = open(STATE_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (lock_fd == -1 || flock(lock_fd, LOCK_EX) == -1)
         die(errno, NULL, "lock " STATE_DIR);
-    return fd;
+}
+
+static void
+state_unlock(void)
+{
+    if (--lock_depth == 0) {
+        close(lock_fd);
+        lock_fd = -1;
+    }
 }
 
 /* The first usable address of ADDR/PREFIX's subnet, or the second if ADDR
@@ -1179,11 +1191,11 @@ static void
 plan_net(void)
 {
     uint32_t host, first, hosts;
-    int fd, lock;
+    int fd;
 
     if (cfg.net == NET_NONE)
         return;
-    lock = state_lock();
+    state_lock();
     fd = nl_open();
     dump_host_addrs(fd);
     if (cfg.net == NET_BRIDGE)
@@ -1237,7 +1249,7 @@ plan_net(void)
     }
     lease_take(net.addr);
     close(fd);
-    close(lock);
+    state_unlock();
 }
 
 /* The host's end: the veth pair, then its address or its bridge. */
@@ -1351,10 +1363,10 @@ cleanup(void)
     struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
     struct in_addr addr;
     struct dirent *d;
-    int fd, lock, i, j, ports, pid;
+    int fd, i, j, ports, pid;
     DIR *dir;
 
-    lock = state_lock();
+    state_lock();
     dir = opendir(STATE_DIR);
     while (dir != NULL && (d = readdir(dir)) != NULL) {
         if (inet_pton(AF_INET, d->d_name, &addr) == 1)
@@ -1389,7 +1401,7 @@ cleanup(void)
             say("kept %s: %d container(s) still on it", links[i].name, ports);
     }
     close(fd);
-    close(lock);
+    state_unlock();
     return 0;
 }
 

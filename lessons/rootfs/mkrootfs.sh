@@ -64,6 +64,8 @@ printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n' >etc/hosts
 # The chroot escape of lesson03: harmless, it only reads /etc/hostname.
 "$cc" -static -O2 -Wall -Wextra -o usr/local/bin/chroot-escape \
     "$here/escape.c"
+# The bounded resource hogs that lesson05's cgroups stop.
+"$cc" -static -O2 -Wall -Wextra -o usr/local/bin/hog "$here/hog.c"
 
 cd - >/dev/null
 rm -rf "$dir"

@@ -4,6 +4,7 @@
 #   struct NAME { }     its name                  (config)
 #   a variable, table   its name                  (cfg, ns_names, kernel_fs)
 #   #define NAME        NAME                      (EXIT_RUNTIME)
+#   enum { A, B }       enum_A
 #   #include lines      includes
 #   a declaration       NAME.decl                 (die.decl)
 # A comment directly above an item (no blank line between) belongs to it;
@@ -22,6 +23,12 @@ function flush_item() {
 
 function find_key(line, code, start_depth,    s) {
     if (line ~ /^#include/) return "includes"
+    # An anonymous enum: by its first enumerator (enum_NET_NONE).
+    if (item ~ /(^|\n)enum[^\n]*\{/ && (start_depth == 0 || start_depth == 1)) {
+        s = line; sub(/^enum[^{]*\{/, "", s); sub(/^[ \t]+/, "", s)
+        if (s ~ /^[A-Za-z_]/) { sub(/[^A-Za-z0-9_].*/, "", s); return "enum_" s }
+        return ""
+    }
     if (line ~ /^#define[ \t]+[A-Za-z_]/) {
         s = line; sub(/^#define[ \t]+/, "", s); sub(/[^A-Za-z0-9_].*/, "", s)
         return s

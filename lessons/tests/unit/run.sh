@@ -12,7 +12,7 @@ for dir in "$@"; do
     if ! ${CC:-cc} -std=gnu11 -g -Wall -Wextra -Werror -Wno-unused-function \
         -DLESSON=$((10#$n)) -DLESSON_NAME="\"$dir\"" \
         -DLESSON_SRC="\"$PWD/$dir/run.c\"" -o "$bin" "$here/test_run.c" \
-        $wraps -lcmocka; then
+        $wraps -lcmocka -lm; then
         echo "FAIL lesson$n [unit]     the unit tests build" | tee -a "$RESULTS"
         continue
     fi

@@ -536,6 +536,211 @@ net_options(void **state)
 }
 #endif
 
+#if LESSON >= 5
+static void
+sizes(void **state)
+{
+    (void)state;
+    assert_int_equal(parse_size("64M"), 64LL << 20);
+    assert_int_equal(parse_size("64MB"), 64LL << 20);
+    assert_int_equal(parse_size("1g"), 1LL << 30);
+    assert_int_equal(parse_size("512k"), 512LL << 10);
+    assert_int_equal(parse_size("4096"), 4096);
+    assert_int_equal(parse_size("12XB"), -1);
+    assert_int_equal(parse_size("4096B"), -1);
+    assert_int_equal(parse_size(""), -1);
+    assert_int_equal(parse_size("-1"), -1);
+    assert_int_equal(parse_size("M"), -1);
+    assert_int_equal(parse_size("99999999999T"), -1);
+}
+
+static void
+shares_become_weights(void **state)
+{
+    (void)state;
+    assert_int_equal(shares_to_weight(2), 1);
+    assert_int_equal(shares_to_weight(1024), 100);
+    assert_int_equal(shares_to_weight(262144), 10000);
+    assert_int_equal(shares_to_weight(512), 59);
+    assert_int_equal(shares_to_weight(2048), 174);
+    assert_int_equal(blkio_to_io_weight(10), 1);
+    assert_int_equal(blkio_to_io_weight(500), 4950);
+    assert_int_equal(blkio_to_io_weight(1000), 10000);
+}
+
+static void
+mountinfo_lines(void **state)
+{
+    char mnt[PATH_MAX], root[PATH_MAX], opts[PATH_MAX];
+
+    (void)state;
+    assert_int_equal(parse_mountinfo("31 30 0:28 / /sys/fs/cgroup/cpu,cpuacct "
+                                     "rw,relatime shared:7 - cgroup cgroup "
+                                     "rw,cpu,cpuacct\n",
+                                     mnt, root, opts),
+                     1);
+    assert_string_equal(mnt, "/sys/fs/cgroup/cpu,cpuacct");
+    assert_string_equal(root, "/");
+    assert_true(has_word(opts, "cpu"));
+    assert_true(has_word(opts, "cpuacct"));
+    assert_false(has_word(opts, "cpuset"));
+    assert_false(has_word(opts, "acct"));
+    assert_int_equal(parse_mountinfo("40 30 0:37 / /sys/fs/cgroup/net_cls,"
+                                     "net_prio rw - cgroup cgroup "
+                                     "rw,net_cls,net_prio",
+                                     mnt, root, opts),
+                     1);
+    assert_true(has_word(opts, "net_prio"));
+    assert_int_equal(parse_mountinfo("41 30 0:38 /docker/abc /sys/fs/cgroup "
+                                     "rw - cgroup2 cgroup2 rw,nsdelegate",
+                                     mnt, root, opts),
+                     2);
+    assert_string_equal(root, "/docker/abc");
+    assert_int_equal(parse_mountinfo("26 1 254:0 / / rw - ext4 /dev/vda rw",
+                                     mnt, root, opts),
+                     0);
+    assert_int_equal(parse_mountinfo("garbage", mnt, root, opts), 0);
+}
+
+static void
+cpu_lists(void **state)
+{
+    unsigned long long m[16];
+
+    (void)state;
+    assert_int_equal(parse_cpu_list("0-2,5", m), 0);
+    assert_int_equal(m[0], 0x27);
+    assert_int_equal(parse_cpu_list("64", m), 0);
+    assert_int_equal(m[1], 1);
+    assert_int_equal(parse_cpu_list("3-1", m), -1);
+    assert_int_equal(parse_cpu_list("1,", m), -1);
+    assert_int_equal(parse_cpu_list("x", m), -1);
+    assert_int_equal(parse_cpu_list("2000", m), -1);
+}
+
+static void
+device_rules(void **state)
+{
+    struct dev_rule r;
+
+    (void)state;
+    assert_null(parse_dev_rule("c 1:3 rwm", &r));
+    assert_int_equal(r.type, 'c');
+    assert_int_equal(r.major, 1);
+    assert_int_equal(r.minor, 3);
+    assert_int_equal(r.access, 7);
+    assert_int_equal(r.allow, 1);
+    assert_null(parse_dev_rule("b *:* r", &r));
+    assert_int_equal(r.major, -1);
+    assert_int_equal(r.minor, -1);
+    assert_int_equal(r.access, BPF_DEVCG_ACC_READ);
+    assert_non_null(parse_dev_rule("x 1:3 r", &r));
+    assert_non_null(parse_dev_rule("c 1:3 rz", &r));
+    assert_non_null(parse_dev_rule("c 1 rw", &r));
+}
+
+static void
+throttles(void **state)
+{
+    struct throttle t;
+
+    (void)state;
+    assert_null(parse_throttle("8:16:1M", WRITE_BPS, &t));
+    assert_int_equal(t.major, 8);
+    assert_int_equal(t.minor, 16);
+    assert_int_equal(t.rate, 1 << 20);
+    assert_int_equal(t.kind, WRITE_BPS);
+    assert_non_null(parse_throttle("/dev/null:1M", READ_BPS, &t));
+    assert_non_null(parse_throttle("8:0:0", READ_BPS, &t));
+    assert_non_null(parse_throttle("8:0", READ_BPS, &t));
+}
+
+#define ASSERT_INSN(p, c, d, s, o, i)                                          \
+    do {                                                                       \
+        assert_int_equal((p).code, (c));                                       \
+        assert_int_equal((p).dst_reg, (d));                                    \
+        assert_int_equal((p).src_reg, (s));                                    \
+        assert_int_equal((p).off, (o));                                        \
+        assert_int_equal((p).imm, (i));                                        \
+    } while (0)
+
+static void
+device_program(void **state)
+{
+    const struct dev_rule rules[] = {
+        {'a', -1, -1, 7, 0},                 /* deny everything, */
+        {'c', 1, 3, 7, 1},                   /* but /dev/null, */
+        {'b', 7, -1, BPF_DEVCG_ACC_READ, 1}, /* and reading loop devices */
+    };
+    struct bpf_insn p[64];
+    int n;
+
+    (void)state;
+    n = build_dev_prog(rules, 3, p);
+    /* The context: r2 type, r3 access, r4 major, r5 minor. */
+    ASSERT_INSN(p[0], BPF_LDX | BPF_W | BPF_MEM, 2, 1, 0, 0);
+    ASSERT_INSN(p[1], BPF_ALU | BPF_AND | BPF_K, 2, 0, 0, 0xffff);
+    ASSERT_INSN(p[2], BPF_LDX | BPF_W | BPF_MEM, 3, 1, 0, 0);
+    ASSERT_INSN(p[3], BPF_ALU | BPF_RSH | BPF_K, 3, 0, 0, 16);
+    ASSERT_INSN(p[4], BPF_LDX | BPF_W | BPF_MEM, 4, 1, 4, 0);
+    ASSERT_INSN(p[5], BPF_LDX | BPF_W | BPF_MEM, 5, 1, 8, 0);
+    /* The last rule first: b 7:* r. Each miss jumps to insn 13. */
+    ASSERT_INSN(p[6], BPF_JMP | BPF_JNE | BPF_K, 2, 0, 6, BPF_DEVCG_DEV_BLOCK);
+    ASSERT_INSN(p[7], BPF_ALU64 | BPF_MOV | BPF_X, 1, 3, 0, 0);
+    ASSERT_INSN(p[8], BPF_ALU | BPF_AND | BPF_K, 1, 0, 0, BPF_DEVCG_ACC_READ);
+    ASSERT_INSN(p[9], BPF_JMP | BPF_JNE | BPF_X, 1, 3, 3, 0);
+    ASSERT_INSN(p[10], BPF_JMP | BPF_JNE | BPF_K, 4, 0, 2, 7);
+    ASSERT_INSN(p[11], BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1);
+    ASSERT_INSN(p[12], BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+    /* c 1:3 rwm: misses jump to insn 18. */
+    ASSERT_INSN(p[13], BPF_JMP | BPF_JNE | BPF_K, 2, 0, 4, BPF_DEVCG_DEV_CHAR);
+    ASSERT_INSN(p[14], BPF_JMP | BPF_JNE | BPF_K, 4, 0, 3, 1);
+    ASSERT_INSN(p[15], BPF_JMP | BPF_JNE | BPF_K, 5, 0, 2, 3);
+    ASSERT_INSN(p[16], BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1);
+    ASSERT_INSN(p[17], BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+    /* a: no test, so it decides, and nothing follows it. */
+    ASSERT_INSN(p[18], BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0);
+    ASSERT_INSN(p[19], BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+    assert_int_equal(n, 20);
+    /* Without a catch-all rule, the program ends with a deny. */
+    n = build_dev_prog(rules + 1, 1, p);
+    assert_int_equal(n, 6 + 5 + 2);
+    ASSERT_INSN(p[11], BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0);
+}
+
+static void
+limit_options(void **state)
+{
+    (void)state;
+    assert_int_equal(PARSE("run"), -1);
+    assert_int_equal(cfg.lim.n_devices, 9);
+    assert_int_equal(cfg.lim.devices[0].type, 'a');
+    assert_int_equal(cfg.lim.devices[0].allow, 0);
+    assert_int_equal(PARSE("run", "--cpus", "0.5", "--memory", "64M",
+                           "--pids-limit", "32", "--device", "b 7:0 r"),
+                     -1);
+    assert_int_equal(cfg.lim.cpu_quota, 50000);
+    assert_int_equal(cfg.lim.cpu_period, 100000);
+    assert_int_equal(cfg.lim.memory, 64 << 20);
+    assert_int_equal(cfg.lim.pids, 32);
+    assert_int_equal(cfg.lim.n_devices, 10);
+    assert_int_equal(PARSE("run", "--memory", "12XB"), EXIT_RUNTIME);
+    assert_non_null(strstr(err_text, "--memory 12XB is not a size"));
+    assert_int_equal(PARSE("run", "--cpus", "0"), EXIT_RUNTIME);
+    assert_int_equal(PARSE("run", "--cpus", "9999"), EXIT_RUNTIME);
+    assert_int_equal(PARSE("run", "--pids-limit", "0"), EXIT_RUNTIME);
+    assert_int_equal(PARSE("run", "--pids-limit", "-3"), EXIT_RUNTIME);
+    assert_int_equal(PARSE("run", "--cpuset-cpus", "4000"), EXIT_RUNTIME);
+    assert_int_equal(PARSE("run", "--cpu-shares", "1"), EXIT_RUNTIME);
+    assert_int_equal(PARSE("run", "--hugetlb", "3MB:4M"), EXIT_RUNTIME);
+    assert_int_equal(PARSE("run", "--memory-swap", "64M"), EXIT_RUNTIME);
+    assert_int_equal(PARSE("run", "--memory", "64M", "--memory-swap", "-1"),
+                     -1);
+    assert_int_equal(cfg.lim.memory_swap, -1);
+    assert_int_equal(PARSE("run", "--name", "a b"), EXIT_RUNTIME);
+}
+#endif
+
 int
 main(void)
 {
@@ -570,6 +775,16 @@ main(void)
         TEST(gateway_is_first_free_address),
         TEST(bridge_names),
         TEST(net_options),
+#endif
+#if LESSON >= 5
+        TEST(sizes),
+        TEST(shares_become_weights),
+        TEST(mountinfo_lines),
+        TEST(cpu_lists),
+        TEST(device_rules),
+        TEST(throttles),
+        TEST(device_program),
+        TEST(limit_options),
 #endif
     };
 
