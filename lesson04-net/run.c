@@ -661,6 +661,7 @@ reset_env(void)
 #define NL_BUFSIZE  4096  /* a request */
 #define NL_RECVSIZE 32768 /* a reply: a dump packs many messages in one */
 static char nl_why[256];  /* the kernel's own words for the last error */
+static const char *nl_side = ""; /* "child: " once in the container */
 
 /* Start a request of TYPE whose fixed header is HDR (LEN bytes). */
 static struct nlmsghdr *
@@ -779,7 +780,7 @@ nl_talk(int fd, struct nlmsghdr *req, const char *ip_cmd,
     req->nlmsg_seq = ++seq;
     req->nlmsg_flags |= each ? NLM_F_DUMP : NLM_F_ACK;
     if (ip_cmd != NULL)
-        say("netlink %s = %s", types[req->nlmsg_type], ip_cmd);
+        say("%snetlink %s = %s", nl_side, types[req->nlmsg_type], ip_cmd);
     if (send(fd, req, req->nlmsg_len, 0) == -1)
         die(errno, NULL, "send to netlink: %s", types[req->nlmsg_type]);
     nl_why[0] = '\0';
@@ -819,7 +820,7 @@ nl_must(int fd, struct nlmsghdr *req, const char *ip_cmd)
 }
 
 static void
-link_set_up(int fd, const char *name, int master)
+link_set_up(int fd, const char *name, const char *master)
 {
     char buf[NL_BUFSIZE] __attribute__((aligned(NLMSG_ALIGNTO)));
     char cmd[96];
@@ -832,10 +833,10 @@ link_set_up(int fd, const char *name, int master)
     ifi.ifi_flags = IFF_UP;
     ifi.ifi_change = IFF_UP;
     h = nl_start(buf, RTM_NEWLINK, 0, &ifi, sizeof(ifi));
-    if (master > 0)
-        nla_put_u32(h, IFLA_MASTER, (uint32_t)master);
-    snprintf(cmd, sizeof(cmd), "ip link set %s%s up", name,
-             master > 0 ? " master (the bridge)" : "");
+    if (master != NULL)
+        nla_put_u32(h, IFLA_MASTER, if_nametoindex(master));
+    snprintf(cmd, sizeof(cmd), "ip link set %s%s%s up", name,
+             master != NULL ? " master " : "", master != NULL ? master : "");
     nl_must(fd, h, cmd);
 }
 
@@ -1143,42 +1144,48 @@ peer_in_subnet(struct in_addr addr, int prefix)
     return gw;
 }
 
-/* The host's side of the network: the bridge, if it must be made first. */
-static void
-bridge_plan(int fd)
+/* The bridge's network: its address if it exists, else a free
+   172.31.K.0/24 that it will keep for good. 1 if it must be made. */
+static int
+bridge_plan(void)
 {
     int i, index = (int)if_nametoindex(cfg.bridge);
 
-    if (index == 0) {
-        /* A free 172.31.K.0/24 for a new bridge; it keeps it for good. */
-        for (i = 0; i < 256; i++) {
-            inet_pton(AF_INET, BRIDGE_NET, &net.gw);
-            net.gw.s_addr = htonl(ntohl(net.gw.s_addr) + (i << 8) + 1);
-            net.prefix = 24;
-            if (!subnet_taken(net.gw, 24))
-                break;
-        }
-        if (i == 256)
-            die(0, "remove unused bridges: run --cleanup",
-                "no free subnet in " BRIDGE_NET "/16 for a bridge");
-        bridge_create(fd, cfg.bridge);
-        if (addr_add(fd, cfg.bridge, net.gw, net.prefix) != 0)
-            die(errno, NULL, "address for bridge %s", cfg.bridge);
-        link_set_up(fd, cfg.bridge, 0);
-        say("the bridge %s is %s/24, the containers' gateway; it stays "
-            "until run --cleanup finds it unused",
-            cfg.bridge, inet_ntoa(net.gw));
-        return;
-    }
-    for (i = 0; i < n_host_addrs; i++) {
+    for (i = 0; index != 0 && i < n_host_addrs; i++) {
         if (host_addrs[i].index == index) {
             net.gw = host_addrs[i].addr;
             net.prefix = host_addrs[i].prefix;
-            return;
+            return 0;
         }
     }
-    die(0, "give it an IPv4 address, or choose another --bridge",
-        "bridge %s has no IPv4 address", cfg.bridge);
+    if (index != 0)
+        die(0, "give it an IPv4 address, or choose another --bridge",
+            "bridge %s has no IPv4 address", cfg.bridge);
+    for (i = 0; i < 256; i++) {
+        inet_pton(AF_INET, BRIDGE_NET, &net.gw);
+        net.gw.s_addr = htonl(ntohl(net.gw.s_addr) + (i << 8) + 1);
+        net.prefix = 24;
+        if (!subnet_taken(net.gw, 24))
+            return 1;
+    }
+    die(0, "remove unused bridges: run --cleanup",
+        "no free subnet in " BRIDGE_NET "/16 for a bridge");
+}
+
+static void
+bridge_make(int fd)
+{
+    int err;
+
+    bridge_create(fd, cfg.bridge);
+    err = addr_add(fd, cfg.bridge, net.gw, net.prefix);
+    if (err != 0)
+        die(err, nl_why[0] ? nl_why : NULL, "ip addr add %s/%d dev %s",
+            inet_ntoa(net.gw), net.prefix, cfg.bridge);
+    link_set_up(fd, cfg.bridge, NULL);
+    say("the bridge %s is %s/%d, the containers' gateway; it stays until "
+        "run --cleanup finds it unused",
+        cfg.bridge, inet_ntoa(net.gw), net.prefix);
 }
 
 /*
@@ -1191,7 +1198,7 @@ static void
 plan_net(void)
 {
     uint32_t host, first, hosts;
-    int fd;
+    int fd, new_bridge = 0;
 
     if (cfg.net == NET_NONE)
         return;
@@ -1199,7 +1206,7 @@ plan_net(void)
     fd = nl_open();
     dump_host_addrs(fd);
     if (cfg.net == NET_BRIDGE)
-        bridge_plan(fd);
+        new_bridge = bridge_plan();
     if (cfg.ip != NULL) {
         net.addr = cfg.ip_addr;
         if (cfg.net == NET_VETH) {
@@ -1210,12 +1217,14 @@ plan_net(void)
                     "--ip %s/%d: address already in use: the host has "
                     "that network",
                     inet_ntoa(net.addr), net.prefix);
-        } else if (((net.addr.s_addr ^ net.gw.s_addr) & netmask(net.prefix)) !=
-                       0 ||
-                   net.addr.s_addr == net.gw.s_addr) {
+        } else if (cfg.ip_prefix != net.prefix ||
+                   ((net.addr.s_addr ^ net.gw.s_addr) & netmask(net.prefix))) {
             die(0, "choose an address in the bridge's network",
-                "--ip %s is not a free address of bridge %s",
-                inet_ntoa(net.addr), cfg.bridge);
+                "--ip %s: bridge %s's network is %s/%d", cfg.ip, cfg.bridge,
+                inet_ntoa(net.gw), net.prefix);
+        } else if (net.addr.s_addr == net.gw.s_addr) {
+            die(0, "choose another address in its network",
+                "--ip %s is bridge %s's own address", cfg.ip, cfg.bridge);
         }
         if (lease_live(net.addr))
             die(0, "choose another --ip, or leave it out",
@@ -1247,6 +1256,8 @@ plan_net(void)
             die(0, "stop some containers, or run --cleanup",
                 "no free address on bridge %s", cfg.bridge);
     }
+    if (new_bridge)
+        bridge_make(fd);
     lease_take(net.addr);
     close(fd);
     state_unlock();
@@ -1269,9 +1280,9 @@ connect_net(pid_t child)
             die(err, err == EEXIST ? "choose another --ip" : nl_why,
                 "ip addr add %s/%d dev %s", inet_ntoa(net.gw), net.prefix,
                 net.host_if);
-        link_set_up(fd, net.host_if, 0);
+        link_set_up(fd, net.host_if, NULL);
     } else {
-        link_set_up(fd, net.host_if, (int)if_nametoindex(cfg.bridge));
+        link_set_up(fd, net.host_if, cfg.bridge);
     }
     close(fd);
     say("the container will be %s/%d behind %s (%s); the pair goes when "
@@ -1291,8 +1302,10 @@ disconnect_net(void)
     if (net.host_if[0] == '\0')
         return;
     index = (int)if_nametoindex(net.host_if);
-    if (index == 0)
-        return; /* already gone with the namespace */
+    if (index == 0) {
+        say("the veth pair went with the container's network namespace");
+        return;
+    }
     fd = nl_open();
     link_delete(fd, index, net.host_if);
     close(fd);
@@ -1302,16 +1315,17 @@ disconnect_net(void)
 static void
 configure_net(void)
 {
-    int fd = nl_open();
-    int err;
+    int fd, err;
 
-    link_set_up(fd, "lo", 0);
+    nl_side = "child: ";
+    fd = nl_open();
+    link_set_up(fd, "lo", NULL);
     if (cfg.net != NET_NONE) {
         err = addr_add(fd, "eth0", net.addr, net.prefix);
         if (err != 0)
             die(err, nl_why[0] ? nl_why : NULL, "ip addr add %s/%d dev eth0",
                 inet_ntoa(net.addr), net.prefix);
-        link_set_up(fd, "eth0", 0);
+        link_set_up(fd, "eth0", NULL);
         route_add_default(fd, net.gw, "eth0");
     }
     close(fd);
@@ -1321,7 +1335,7 @@ configure_net(void)
 
 /* --cleanup: what killed runtimes left: stale leases, unused bridges. */
 static struct link_info {
-    int index, master, bridge;
+    int index, master, bridge, veth;
     char name[IFNAMSIZ];
 } links[512];
 static int n_links;
@@ -1349,9 +1363,10 @@ collect_link(const struct nlmsghdr *h, void *arg)
             sublen = RTA_PAYLOAD(rta);
             for (sub = RTA_DATA(rta); RTA_OK(sub, sublen);
                  sub = RTA_NEXT(sub, sublen))
-                if (sub->rta_type == IFLA_INFO_KIND &&
-                    strcmp(RTA_DATA(sub), "bridge") == 0)
-                    l->bridge = 1;
+                if (sub->rta_type == IFLA_INFO_KIND) {
+                    l->bridge = strcmp(RTA_DATA(sub), "bridge") == 0;
+                    l->veth = strcmp(RTA_DATA(sub), "veth") == 0;
+                }
         }
     }
 }
@@ -1383,8 +1398,8 @@ cleanup(void)
        freed in the background; remove it now, or its bridge looks used. */
     for (i = 0; i < n_links; i++) {
         pid = atoi(links[i].name + strlen(PREFIX));
-        if (strncmp(links[i].name, PREFIX, strlen(PREFIX)) == 0 && pid > 0 &&
-            gone(pid)) {
+        if (links[i].veth && pid > 0 && gone(pid) &&
+            strncmp(links[i].name, PREFIX, strlen(PREFIX)) == 0) {
             link_delete(fd, links[i].index, links[i].name);
             links[i].master = 0;
         }

@@ -40,7 +40,6 @@ ct -q --ip 172.30.200.9/24 true
 expect_eq "another container in the same network: 125" 125 "$RC"
 kill -KILL "$CT"
 ct_wait 5
-ct -q ping -c 1 -W 1 172.30.202.1 --ip 172.30.202.2/24
 ct -q --ip 172.30.202.2/24 ping -c 1 -W 1 172.30.202.1
 expect_eq "container -> host: ping the gateway" 0 "$RC"
 expect_true "after exit the address is free again" eval '! lease 172.30.202.2'
@@ -87,5 +86,8 @@ ct -q --bridge cl-t1 --net none true
 expect_eq "--bridge with --net none: 125" 125 "$RC"
 ct -q --net wifi true
 expect_eq "unknown --net mode: 125" 125 "$RC"
+ct -q --bridge cl-t2 --ip 10.0.0.2/24 true
+expect_eq "--ip outside a new bridge's network: 125" 125 "$RC"
+expect_match "  ... names the bridge's network" "cl-t2's network is 172\.31\." "$ERR"
 expect_eq "bad input made no bridge" "" "$(ip -o link show type bridge)"
 expect_nothing_left
