@@ -10,6 +10,7 @@ help:
 	@echo "make all        build every lesson and the rootfs"
 	@echo "make rootfs     build the busybox root filesystem in $(ROOTFS)"
 	@echo "make test       install missing test packages, run every test (as root)"
+	@echo "make test-vm    the tests on pure cgroup v2 and full v1 hosts, in qemu"
 	@echo "make deps       install the Debian packages the tests need"
 	@echo "make doctor     check this host: root, kernel, namespaces, cgroups, ..."
 	@echo "make diffs      regenerate each lesson's diff and the tutorial's copy"
@@ -38,6 +39,9 @@ deps:
 test:
 	@bash lessons/tests/run.sh
 
+test-vm:
+	@bash lessons/tools/vm/vmtest.sh v2 v1 selftest
+
 doctor:
 	@bash lessons/tools/doctor.sh
 
@@ -51,4 +55,4 @@ clean:
 	@for d in $(LESSONS); do $(MAKE) -C $$d clean; done
 	rm -rf build run lessons/tests/unit/test_*_lesson*
 
-.PHONY: help all rootfs deps test doctor diffs format clean
+.PHONY: help all rootfs deps test test-vm doctor diffs format clean

@@ -2507,19 +2507,29 @@ apply_net_cls(void)
         cg_must(cg_dir(C_NET_CLS), "net_cls.classid", cfg.lim.net_classid);
 }
 
-/* net_prio.ifpriomap names interfaces of the writer's network namespace:
-   the child, in the container's, writes "eth0 PRIO" itself. */
+/* net_prio.ifpriomap names interfaces of the writer's network namespace
+   (Linux 6.1 and older: of the host's first one only): the child, in the
+   container's, writes "eth0 PRIO" itself. */
 static void
 apply_net_prio(void)
 {
     char v[48];
+    int err;
 
     if (cfg.lim.net_prio == NULL || cg.mode == CG_V2 ||
         cg_dir(C_NET_PRIO) == NULL)
         return;
     snprintf(v, sizeof(v), "%s", cfg.lim.net_prio);
     *strchr(v, '=') = ' ';
-    cg_must(cg_dir(C_NET_PRIO), "net_prio.ifpriomap", v);
+    err = cg_write(cg_dir(C_NET_PRIO), "net_prio.ifpriomap", v);
+    if (err == ENODEV)
+        warn(err,
+             "--net-prio %s is not applied: this kernel looks the "
+             "name up in the host's initial network namespace only",
+             cfg.lim.net_prio);
+    else if (err != 0)
+        die(err, NULL, "echo \"%s\" > %s/net_prio.ifpriomap", v,
+            cg_dir(C_NET_PRIO));
 }
 
 /* Move the child in: one write to cgroup.procs per cgroup, before it

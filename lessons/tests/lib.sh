@@ -76,6 +76,7 @@ ct_bg() { # ct_bg COMMAND-NAME ARGS...
         fi
         sleep 0.05
     done
+    result FAIL "the container started: $*" "$(tail -n 5 "$TMP/bg.err")"
     return 1
 }
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # run.sh: `make test`. Installs what is missing, builds every lesson, then
 # runs the unit tests (cmocka), the integration tests (as root, each
-# feature's file against every lesson that has the feature) and the static
-# checks (progression, generated diffs, format). Ends with one line:
+# feature's file against every lesson that has the feature), the mount,
+# network and cgroup tests again in VMs that are pure cgroup v2 and full
+# cgroup v1 hosts, and the static checks (progression, generated diffs,
+# format). Ends with one line:
 # "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
@@ -33,6 +35,9 @@ for dir in $lessons; do
         RUN=$TOP/$dir/run LESSON=$n bash "$t"
     done
 done
+
+echo "== the same on pure cgroup v2 and full cgroup v1 hosts (qemu VMs)"
+bash lessons/tools/vm/vmtest.sh v2 v1 selftest
 
 echo "== static checks"
 bash lessons/tests/static.sh

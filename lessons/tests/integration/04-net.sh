@@ -57,7 +57,8 @@ expect_eq "5 containers at once: 5 different addresses, all reach the host" \
 
 # A bridge: created on first use, containers on it reach each other.
 ct_bg sleep -q --bridge cl-t0 --ip 172.31.0.10/24 sleep 5
-expect_true "--bridge cl-t0 creates the bridge" ip link show cl-t0 type bridge
+expect_match "--bridge cl-t0 creates the bridge" ': cl-t0: ' \
+    "$(ip -o link show type bridge)"
 ct -q --bridge cl-t0 ping -c 1 -W 1 172.31.0.10
 expect_eq "two containers on one bridge ping each other" 0 "$RC"
 expect_true "host -> container on the bridge" ping1 172.31.0.10

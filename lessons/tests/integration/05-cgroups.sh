@@ -108,8 +108,12 @@ if v2; then
 else
     expect_eq "net_cls: net_cls.classid reads back" 1048577 \
         "$(cat "$(cgfile net_cls net_cls.classid)")"
-    expect_match "net_prio: ifpriomap has eth0 5 (in the container's netns)" \
-        '^eth0 5$' "$(nsenter -t "$CT" -n cat "$(cgfile net_prio net_prio.ifpriomap)")"
+    # Before Linux 6.2 or so net_prio names only the first namespace's
+    # interfaces: then the runtime must say that it could not apply it.
+    expect_match "net_prio: ifpriomap has eth0 5, or the runtime says why not" \
+        '^eth0 5$|is not applied: this kernel looks' \
+        "$(nsenter -t "$CT" -n cat "$(cgfile net_prio net_prio.ifpriomap)"
+           cat "$TMP/bg.err")"
     expect_eq "hugetlb: hugetlb.2MB.limit_in_bytes is 4M" 4194304 \
         "$(cat "$(cgfile hugetlb hugetlb.2MB.limit_in_bytes)")"
 fi
@@ -117,17 +121,21 @@ kill -TERM "$RT"; kill -TERM "$RT"; ct_wait 5
 
 # blkio: a read throttle of 1 MiB/s on a loop device holds dd near it.
 truncate -s 8M "$TMP/disk"
-loop=$(losetup -f --show "$TMP/disk")
-majmin=$(stat -c '%t %T' "$loop" | { read -r a b; echo "$((16#$a)) $((16#$b))"; })
-set -- $majmin
-start=$(date +%s%N)
-ct -q --device-read-bps "$loop:1M" --device "b $1:$2 rm" \
-    sh -c "mknod /dev/blk b $1 $2 && dd if=/dev/blk of=/dev/null bs=256k count=8 iflag=direct 2>&1"
-ms=$((($(date +%s%N) - start) / 1000000))
-losetup -d "$loop"
-expect_eq "blkio: dd through a 1 MiB/s throttle succeeds" 0 "$RC"
-expect_true "  ... and takes about 2 s for 2 MiB (${ms} ms)" \
-    test "$ms" -ge 1500 -a "$ms" -lt 6000
+if loop=$(losetup -f --show "$TMP/disk"); then
+    set -- $(stat -c '%t %T' "$loop")
+    set -- $((16#$1)) $((16#$2))
+    start=$(date +%s%N)
+    ct -q --device-read-bps "$loop:1M" --device "b $1:$2 rm" \
+        sh -c "mknod /dev/blk b $1 $2 &&
+            dd if=/dev/blk of=/dev/null bs=256k count=8 iflag=direct 2>&1"
+    ms=$((($(date +%s%N) - start) / 1000000))
+    losetup -d "$loop"
+    expect_eq "blkio: dd through a 1 MiB/s throttle succeeds" 0 "$RC"
+    expect_true "  ... and takes about 2 s for 2 MiB (${ms} ms)" \
+        test "$ms" -ge 1500 -a "$ms" -lt 6000
+else
+    result FAIL "blkio: a loop device for the throttle (losetup -f)"
+fi
 
 # Bad input: one clear error, nothing created.
 for bad in "--memory 12XB" "--cpus 0" "--cpus 999" "--cpuset-cpus 999" \
