@@ -658,10 +658,10 @@ reset_env(void)
  * value, padded to 4 bytes. An attribute may nest others. This is what
  * ip(8) sends; `ip -d monitor` and `strace -e sendmsg ip ...` show it.
  */
-#define NL_BUFSIZE  4096  /* a request */
-#define NL_RECVSIZE 32768 /* a reply: a dump packs many messages in one */
-static char nl_why[256];  /* the kernel's own words for the last error */
-static const char *nl_side = ""; /* "child: " once in the container */
+#define NL_BUFSIZE  4096      /* a request */
+#define NL_RECVSIZE 32768     /* a reply: a dump packs many messages in one */
+static char nl_why[256];      /* the kernel's own words for the last error */
+static const char *side = ""; /* "child: " once in the container */
 
 /* Start a request of TYPE whose fixed header is HDR (LEN bytes). */
 static struct nlmsghdr *
@@ -780,7 +780,7 @@ nl_talk(int fd, struct nlmsghdr *req, const char *ip_cmd,
     req->nlmsg_seq = ++seq;
     req->nlmsg_flags |= each ? NLM_F_DUMP : NLM_F_ACK;
     if (ip_cmd != NULL)
-        say("%snetlink %s = %s", nl_side, types[req->nlmsg_type], ip_cmd);
+        say("%snetlink %s = %s", side, types[req->nlmsg_type], ip_cmd);
     if (send(fd, req, req->nlmsg_len, 0) == -1)
         die(errno, NULL, "send to netlink: %s", types[req->nlmsg_type]);
     nl_why[0] = '\0';
@@ -1272,7 +1272,7 @@ connect_net(pid_t child)
     if (cfg.net == NET_NONE)
         return;
     fd = nl_open();
-    snprintf(net.host_if, sizeof(net.host_if), PREFIX "%d", (int)child);
+    snprintf(net.host_if, sizeof(net.host_if), PREFIX "%d", (int)getpid());
     veth_create(fd, net.host_if, "eth0", child);
     if (cfg.net == NET_VETH) {
         err = addr_add(fd, net.host_if, net.gw, net.prefix);
@@ -1317,7 +1317,7 @@ configure_net(void)
 {
     int fd, err;
 
-    nl_side = "child: ";
+    side = "child: ";
     fd = nl_open();
     link_set_up(fd, "lo", NULL);
     if (cfg.net != NET_NONE) {

@@ -184,6 +184,7 @@ struct cgroups {
     char priv[PATH_MAX];     /* hierarchies we mounted ourselves, if any */
     char record[PATH_MAX];   /* STATE_DIR/NAME.ct */
     pid_t owner;             /* the runtime: only it removes them */
+    pid_t priv_owner;        /* the runtime that mounted priv */
 };
 
 /* The container's network, planned before clone(). */
@@ -855,10 +856,10 @@ parse_args(int argc, char **argv, struct config *c)
             c->cgroup_parent = optarg;
             break;
         case O_FREEZE:
-            c->freeze = optarg;
-            break;
         case O_THAW:
-            c->thaw = optarg;
+            if ((why = check_hostname(optarg)) != NULL)
+                bad_usage("--freeze/--thaw \"%s\" %s", optarg, why);
+            *(opt == O_FREEZE ? &c->freeze : &c->thaw) = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -1140,10 +1141,10 @@ reset_env(void)
  * value, padded to 4 bytes. An attribute may nest others. This is what
  * ip(8) sends; `ip -d monitor` and `strace -e sendmsg ip ...` show it.
  */
-#define NL_BUFSIZE  4096  /* a request */
-#define NL_RECVSIZE 32768 /* a reply: a dump packs many messages in one */
-static char nl_why[256];  /* the kernel's own words for the last error */
-static const char *nl_side = ""; /* "child: " once in the container */
+#define NL_BUFSIZE  4096      /* a request */
+#define NL_RECVSIZE 32768     /* a reply: a dump packs many messages in one */
+static char nl_why[256];      /* the kernel's own words for the last error */
+static const char *side = ""; /* "child: " once in the container */
 
 /* Start a request of TYPE whose fixed header is HDR (LEN bytes). */
 static struct nlmsghdr *
@@ -1262,7 +1263,7 @@ nl_talk(int fd, struct nlmsghdr *req, const char *ip_cmd,
     req->nlmsg_seq = ++seq;
     req->nlmsg_flags |= each ? NLM_F_DUMP : NLM_F_ACK;
     if (ip_cmd != NULL)
-        say("%snetlink %s = %s", nl_side, types[req->nlmsg_type], ip_cmd);
+        say("%snetlink %s = %s", side, types[req->nlmsg_type], ip_cmd);
     if (send(fd, req, req->nlmsg_len, 0) == -1)
         die(errno, NULL, "send to netlink: %s", types[req->nlmsg_type]);
     nl_why[0] = '\0';
@@ -1754,7 +1755,7 @@ connect_net(pid_t child)
     if (cfg.net == NET_NONE)
         return;
     fd = nl_open();
-    snprintf(net.host_if, sizeof(net.host_if), PREFIX "%d", (int)child);
+    snprintf(net.host_if, sizeof(net.host_if), PREFIX "%d", (int)getpid());
     veth_create(fd, net.host_if, "eth0", child);
     if (cfg.net == NET_VETH) {
         err = addr_add(fd, net.host_if, net.gw, net.prefix);
@@ -1799,7 +1800,7 @@ configure_net(void)
 {
     int fd, err;
 
-    nl_side = "child: ";
+    side = "child: ";
     fd = nl_open();
     link_set_up(fd, "lo", NULL);
     if (cfg.net != NET_NONE) {
@@ -1949,6 +1950,17 @@ controller_enabled(const char *ctl)
     return found;
 }
 
+/* The private mounts go with the runtime; only their directory is left. */
+static void
+unmount_private(void)
+{
+    if (cg.priv[0] == '\0' || getpid() != cg.priv_owner)
+        return;
+    if (umount2(cg.priv, MNT_DETACH) == -1 || rmdir(cg.priv) == -1)
+        warn(errno, "remove %s", cg.priv);
+    cg.priv[0] = '\0';
+}
+
 /*
  * v1 hierarchies the host has not mounted (here often net_cls, net_prio
  * and hugetlb) are mounted by the runtime, in a mount namespace of its
@@ -1984,6 +1996,8 @@ mount_missing_hierarchies(void)
             if (mkdir(cg.priv, 0700) == -1 ||
                 mount("tmpfs", cg.priv, "tmpfs", 0, "mode=700") == -1)
                 die(errno, NULL, "a private tmpfs on %s", cg.priv);
+            cg.priv_owner = getpid();
+            atexit(unmount_private);
             say("unshare(CLONE_NEWNS): the runtime mounts what the host "
                 "lacks in a mount namespace of its own, on %s",
                 cg.priv);
@@ -2001,17 +2015,6 @@ mount_missing_hierarchies(void)
     }
 }
 
-/* The private mounts go with the runtime; only their directory is left. */
-static void
-unmount_private(void)
-{
-    if (cg.priv[0] == '\0')
-        return;
-    if (umount2(cg.priv, MNT_DETACH) == -1 || rmdir(cg.priv) == -1)
-        warn(errno, "remove %s", cg.priv);
-    cg.priv[0] = '\0';
-}
-
 /* ---- cgroups: control files ---------------------------------------- */
 
 /* echo VALUE > DIR/FILE, narrated so. Returns 0 or the errno. */
@@ -2022,7 +2025,7 @@ cg_write(const char *dir, const char *file, const char *value)
     int fd, err = 0;
 
     snprintf(path, sizeof(path), "%s/%s", dir, file);
-    say("echo \"%s\" > %s", value, path);
+    say("%secho \"%s\" > %s", side, value, path);
     fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd == -1 || write(fd, value, strlen(value)) == -1)
         err = errno;
@@ -2250,11 +2253,12 @@ create_cgroups(void)
     FILE *rec;
     int c, d;
 
-    snprintf(cg.record, sizeof(cg.record), STATE_DIR "/%s.ct", cfg.name);
-    rec = fopen(cg.record, "wxe");
+    snprintf(parent, sizeof(parent), STATE_DIR "/%s.ct", cfg.name);
+    rec = fopen(parent, "wxe");
     if (rec == NULL)
         die(errno, errno == EEXIST ? "choose another --name" : NULL,
-            "container %s: %s", cfg.name, cg.record);
+            "container %s: %s", cfg.name, parent);
+    strcpy(cg.record, parent); /* ours to remove, now */
     fprintf(rec, "%d %llu\n", (int)getpid(), start_time(getpid()));
     if (cg.mode == CG_V2) {
         cg_parent(cg.v2_mnt, NULL, parent);

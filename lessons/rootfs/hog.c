@@ -32,8 +32,10 @@ mem(long mib)
             return 1;
         }
         memset(p, 1, 1 << 20); /* touch it: only used pages are charged */
-        if (i % 10 == 0)
-            printf("%ld MiB\n", i), fflush(stdout);
+        if (i % 10 == 0) {
+            printf("%ld MiB\n", i);
+            fflush(stdout);
+        }
     }
     printf("allocated %ld MiB\n", mib);
     return 0;
@@ -66,11 +68,16 @@ forks(long n)
 static int
 cpu(long secs)
 {
-    time_t end = time(NULL) + secs;
+    struct timespec now, end;
     volatile unsigned long spin = 0;
 
-    while (time(NULL) < end)
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    end.tv_sec += secs;
+    do {
         spin++;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+    } while (now.tv_sec < end.tv_sec ||
+             (now.tv_sec == end.tv_sec && now.tv_nsec < end.tv_nsec));
     printf("spun %lu\n", (unsigned long)spin);
     return 0;
 }

@@ -30,7 +30,7 @@ ct_bg sleep -q --ip 172.30.200.2/24 sleep 5
 expect_true "host -> container: ping 172.30.200.2 across the veth" \
     ping1 172.30.200.2
 expect_true "  ... the host's end is cl-PID, with the project's prefix" \
-    ip link show "cl-$CT"
+    ip link show "cl-$RT"
 expect_true "  ... the address is leased while the container runs" \
     lease 172.30.200.2
 ct -q --ip 172.30.200.2/24 true
