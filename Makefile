@@ -9,6 +9,7 @@ help:
 	@echo "                then: sudo ./run [OPTIONS] [--] [COMMAND [ARG...]]"
 	@echo "make all        build every lesson and the rootfs"
 	@echo "make rootfs     build the busybox root filesystem in $(ROOTFS)"
+	@echo "make image      build lesson06's demo image of three layers in build/image"
 	@echo "make test       install missing test packages, run every test (as root)"
 	@echo "make test-vm    the tests on pure cgroup v2 and full v1 hosts, in qemu"
 	@echo "make deps       install the Debian packages the tests need"
@@ -25,10 +26,15 @@ lesson%:
 	$(MAKE) -C $$dir && ln -sfn $$dir/run run && \
 	echo "./run is $$dir/run: now sudo ./run"
 
-all: $(ROOTFS)/bin/busybox
+all: $(ROOTFS)/bin/busybox build/image/manifest
 	@for d in $(LESSONS); do $(MAKE) -C $$d run || exit 1; done
 
 rootfs: $(ROOTFS)/bin/busybox
+
+image: build/image/manifest
+
+build/image/manifest: $(ROOTFS)/bin/busybox lessons/rootfs/mkimage.sh
+	sh lessons/rootfs/mkimage.sh $(ROOTFS) build/image
 
 $(ROOTFS)/bin/busybox: lessons/rootfs/mkrootfs.sh $(wildcard lessons/rootfs/*.c)
 	sh lessons/rootfs/mkrootfs.sh $(ROOTFS)
@@ -55,4 +61,4 @@ clean:
 	@for d in $(LESSONS); do $(MAKE) -C $$d clean; done
 	rm -rf build run lessons/tests/unit/test_*_lesson*
 
-.PHONY: help all rootfs deps test test-vm doctor diffs format clean
+.PHONY: help all rootfs image deps test test-vm doctor diffs format clean

@@ -1862,14 +1862,17 @@ parse_mountinfo(const char *line, char *mnt, char *root, char *opts)
     return strcmp(fstype, "cgroup") == 0;
 }
 
-/* A + SEP + B into OUT, of PATH_MAX bytes; too long ends the run. */
+/* A + SEP + B into OUT, of PATH_MAX bytes; too long ends the run. OUT
+   may be A. */
 static void
 join(char *out, const char *a, const char *sep, const char *b)
 {
-    int n = snprintf(out, PATH_MAX, "%s%s%s", a, sep, b);
+    char buf[PATH_MAX];
+    int n = snprintf(buf, sizeof(buf), "%s%s%s", a, sep, b);
 
     if (n < 0 || n >= PATH_MAX)
         die(ENAMETOOLONG, NULL, "%s%s%s", a, sep, b);
+    memcpy(out, buf, (size_t)n + 1);
 }
 
 /* Is NAME one of the comma-separated words of LIST? */

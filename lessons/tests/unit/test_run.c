@@ -741,6 +741,153 @@ limit_options(void **state)
 }
 #endif
 
+#if LESSON >= 6
+static void
+sha256_vectors(void **state)
+{
+    struct sha256 s;
+    char hex[65];
+
+    (void)state;
+    sha256_init(&s);
+    sha256_hex(&s, hex);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb924"
+                             "27ae41e4649b934ca495991b7852b855");
+    sha256_init(&s);
+    sha256_update(&s, "ab", 2);
+    sha256_update(&s, "c", 1);
+    sha256_hex(&s, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223"
+                             "b00361a396177a9cb410ff61f20015ad");
+    sha256_init(&s);
+    sha256_update(
+        &s, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56);
+    sha256_hex(&s, hex);
+    assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039"
+                             "a33ce45964ff2167f6ecedd419db06c1");
+}
+
+static void
+octal_fields(void **state)
+{
+    (void)state;
+    assert_int_equal(tar_octal("0000644\0", 8), 0644);
+    assert_int_equal(tar_octal("  12 \0\0\0", 8), 10);
+    assert_int_equal(tar_octal("00000000012", 12), 10);
+    assert_int_equal(tar_octal("0009", 4), -1);
+    assert_int_equal(tar_octal("\0\0\0\0", 4), 0);
+}
+
+/* tar_put() writes a header, tar_header() reads it back. */
+static void
+headers_round_trip(void **state)
+{
+    struct stat st = {.st_mode = S_IFREG | 04755,
+                      .st_uid = 1000,
+                      .st_gid = 100,
+                      .st_mtime = 1700000000};
+    unsigned char *b;
+    struct tar_entry e;
+    char *buf = NULL, name[200];
+    size_t size = 0;
+
+    (void)state;
+    commit_out = open_memstream(&buf, &size);
+    tar_put("etc/motd", '0', &st, "", 12);
+    fclose(commit_out);
+    assert_int_equal(size, 512);
+    b = (unsigned char *)buf;
+    assert_null(tar_header(b, &e));
+    assert_string_equal(e.path, "etc/motd");
+    assert_int_equal(e.type, '0');
+    assert_int_equal(e.mode, 04755);
+    assert_int_equal(e.uid, 1000);
+    assert_int_equal(e.gid, 100);
+    assert_int_equal(e.size, 12);
+    assert_int_equal(e.mtime, 1700000000);
+    /* One changed byte, and the checksum no longer adds up. */
+    b[0] = 'E';
+    assert_string_equal(tar_header(b, &e), "bad header checksum");
+    b[0] = 'e';
+    memcpy(b + 124, "0000000001x", 11);
+    assert_non_null(tar_header(b, &e));
+    free(buf);
+
+    /* A name over 100 bytes: a GNU 'L' entry with it, then the header. */
+    memset(name, 'n', 150);
+    name[150] = '\0';
+    buf = NULL;
+    commit_out = open_memstream(&buf, &size);
+    tar_put(name, '5', &st, "", 0);
+    fclose(commit_out);
+    assert_int_equal(size, 512 + 512 + 512);
+    assert_null(tar_header((unsigned char *)buf, &e));
+    assert_int_equal(e.type, 'L');
+    assert_int_equal(e.size, 151);
+    assert_memory_equal(buf + 512, name, 151);
+    assert_null(tar_header((unsigned char *)buf + 1024, &e));
+    assert_int_equal(e.type, '5');
+    free(buf);
+}
+
+static void
+ustar_prefix_and_pax(void **state)
+{
+    struct stat st = {.st_mode = 0644};
+    struct tar_entry e;
+    char *buf = NULL, out[64];
+    size_t size = 0;
+    unsigned int sum = 0;
+    int i;
+
+    (void)state;
+    commit_out = open_memstream(&buf, &size);
+    tar_put("file", '0', &st, "", 0);
+    fclose(commit_out);
+    memcpy(buf + 345, "a/b", 3); /* the ustar prefix */
+    memset(buf + 148, ' ', 8);
+    for (i = 0; i < 512; i++)
+        sum += (unsigned char)buf[i];
+    snprintf(buf + 148, 8, "%06o", sum);
+    assert_null(tar_header((unsigned char *)buf, &e));
+    assert_string_equal(e.path, "a/b/file");
+    free(buf);
+    assert_int_equal(pax_value("22 mtime=1700000000.5\n15 path=abc/de\n", 37,
+                               "path", out, sizeof(out)),
+                     1);
+    assert_string_equal(out, "abc/de");
+    assert_int_equal(pax_value("12 size=10\n", 11, "path", out, sizeof(out)),
+                     0);
+}
+
+static void
+member_paths(void **state)
+{
+    (void)state;
+    assert_null(check_member("etc/motd"));
+    assert_null(check_member("./etc"));
+    assert_null(check_member("a/..b/c"));
+    assert_non_null(check_member("../x"));
+    assert_non_null(check_member("a/../../x"));
+    assert_non_null(check_member("a/.."));
+    assert_non_null(check_member("/etc/passwd"));
+}
+
+static void
+whiteout_names(void **state)
+{
+    char out[PATH_MAX];
+
+    (void)state;
+    whiteout_name("etc/hosts", out);
+    assert_string_equal(out, "etc/.wh.hosts");
+    whiteout_name("x", out);
+    assert_string_equal(out, ".wh.x");
+    whiteout_name("a/b/c", out);
+    assert_string_equal(out, "a/b/.wh.c");
+}
+#endif
+
 int
 main(void)
 {
@@ -785,6 +932,14 @@ main(void)
         TEST(throttles),
         TEST(device_program),
         TEST(limit_options),
+#endif
+#if LESSON >= 6
+        TEST(sha256_vectors),
+        TEST(octal_fields),
+        TEST(headers_round_trip),
+        TEST(ustar_prefix_and_pax),
+        TEST(member_paths),
+        TEST(whiteout_names),
 #endif
     };
 

@@ -86,7 +86,7 @@ build_initrd() {
         chmod sleep timeout truncate readlink basename dirname id nproc tee \
         cut printf ls ln env grep sed mawk unshare nsenter setpriv losetup \
         script pgrep ps ip find touch mount umount uname hostname true false \
-        dd kill awk; do
+        dd kill awk tar sha256sum xargs; do
         copy_bin "$root" "$(command -v "$b")"
     done
     ln -sf mawk "$root/usr/bin/awk" 2>/dev/null
@@ -104,7 +104,8 @@ build_initrd() {
     echo "root:x:0:" >"$root/etc/group"
     echo cl-vm >"$root/etc/hostname"
     # This tree: the lessons, the rootfs, the tests.
-    tar -C "$TOP" --exclude=./build/vm --exclude=./.git -cf - . |
+    tar -C "$TOP" --exclude=./build/vm --exclude=./build/layers \
+        --exclude=./build/containers --exclude=./.git -cf - . |
         tar -C "$root/cl" -xf -
     install -m 755 lessons/tools/vm/init "$root/init"
     (cd "$root" && find . | busybox cpio -o -H newc 2>/dev/null) >"$VM/initrd"
