@@ -130,11 +130,13 @@ reclaim() {
 
 # Nothing of a container may outlive it: no process still running the
 # lesson's runtime, no mount of the rootfs or with the project's name, no
-# link with its prefix, no stale lease.
+# link with its prefix, no stale lease, no cgroup, no container directory.
 expect_nothing_left() {
-    local procs mounts
+    local procs mounts cgroups dirs
     procs=$(pgrep -f "^$RUN( |$)" || true)
     mounts=$(grep -E "$ROOTFS|container-lessons" /proc/self/mountinfo || true)
-    expect_eq "nothing left behind: no process, mount, link or lease" "" \
-        "$procs$mounts$(cl_links)$(stale_leases)"
+    cgroups=$(find /sys/fs/cgroup -path '*container-lessons*' -type d 2>/dev/null)
+    dirs=$(ls -A "$TOP/build/containers" 2>/dev/null)
+    expect_eq "nothing left: no process, mount, link, lease, cgroup, dir" "" \
+        "$procs$mounts$(cl_links)$(stale_leases)$cgroups$dirs"
 }
