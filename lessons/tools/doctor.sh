@@ -11,7 +11,7 @@
 #   uts lesson01 | pid lesson02 | mnt lesson03 | net, veth+bridge lesson04
 #   overlayfs lesson06 | ipc, user lesson07 | cgroup, time ns: info only
 #   cgroups, propagation, userns restriction, WSL: background for the lessons
-#   cmocka: only the unit tests
+#   cmocka: only the unit tests; qemu: only make test-vm
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -173,6 +173,13 @@ if [ -n "$cc" ]; then row compiler ok "$cc: $("$cc" --version 2>/dev/null | head
 else row compiler FAIL "no cc or gcc" "apt-get install build-essential"; fi
 if [ -e /usr/include/cmocka.h ]; then row cmocka ok "/usr/include/cmocka.h"
 else row cmocka WARN "cmocka.h missing (only the tests need it)" "make deps"; fi
+
+# make test-vm: pure cgroup v2 and full v1 hosts in qemu (x86_64 only).
+if command -v qemu-system-x86_64 >/dev/null; then
+    row qemu ok "$(qemu-system-x86_64 --version | head -n1) (make test-vm)"
+else
+    row qemu info "not installed: make test-vm installs qemu-system-x86 itself"
+fi
 
 echo
 echo "$n_ok ok, $n_warn warnings, $n_fail failures"
