@@ -3,6 +3,7 @@
 LESSONS := $(sort $(wildcard lesson[0-9][0-9]-*))
 ROOTFS  := build/rootfs
 SOURCES := $(wildcard lesson*/*.c lessons/*/*.c lessons/tests/*/*.c)
+DIAGRAMS := $(patsubst %.dot,%.svg,$(wildcard lessons/diagrams/*.dot))
 
 help:
 	@echo "make lessonNN   build lesson NN (01..$(words $(LESSONS))) and point ./run at it"
@@ -14,6 +15,10 @@ help:
 	@echo "make test-vm    the tests on pure cgroup v2 and full v1 hosts, in qemu"
 	@echo "make deps       install the Debian packages the tests need"
 	@echo "make doctor     check this host: root, kernel, namespaces, cgroups, ..."
+	@echo "make graph PID=N  draw process N's namespaces beside the host's, its"
+	@echo "                cgroups, overlay layers and veth (as root, graphviz):"
+	@echo "                build/graph-N.svg and build/graph-N.png"
+	@echo "make diagrams   render lessons/diagrams/*.dot, each lesson's picture, to .svg"
 	@echo "make diffs      regenerate each lesson's diff and the tutorial's copy"
 	@echo "make format     clang-format every C file"
 	@echo "make clean      remove what was built"
@@ -51,6 +56,27 @@ test-vm:
 doctor:
 	@bash lessons/tools/doctor.sh
 
+# nsgraph: a running container's namespaces, cgroups, layers and veth,
+# as Graphviz DOT, rendered by dot(1).
+build/nsgraph: lessons/tools/nsgraph.c
+	@mkdir -p build
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -o $@ $<
+
+graph: build/nsgraph
+	@case "$(PID)" in ''|*[!0-9]*) \
+	    echo "usage: make graph PID=N (a container's process; as root)"; exit 2;; esac
+	build/nsgraph $(PID) >build/graph-$(PID).dot.tmp || \
+	    { rm -f build/graph-$(PID).dot.tmp; exit 1; }
+	mv build/graph-$(PID).dot.tmp build/graph-$(PID).dot
+	dot -Tsvg -o build/graph-$(PID).svg build/graph-$(PID).dot
+	dot -Tpng -o build/graph-$(PID).png build/graph-$(PID).dot
+	@echo "build/graph-$(PID).svg and build/graph-$(PID).png"
+
+diagrams: $(DIAGRAMS)
+
+lessons/diagrams/%.svg: lessons/diagrams/%.dot
+	dot -Tsvg -o $@ $<
+
 diffs:
 	@sh lessons/tools/mkdiffs.sh
 
@@ -61,4 +87,5 @@ clean:
 	@for d in $(LESSONS); do $(MAKE) -C $$d clean; done
 	rm -rf build run lessons/tests/unit/test_*_lesson*
 
-.PHONY: help all rootfs image deps test test-vm doctor diffs format clean
+.PHONY: help all rootfs image deps test test-vm doctor diffs format clean \
+	graph diagrams

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # run.sh: `make test`. Installs what is missing, builds every lesson, then
 # runs the unit tests (cmocka), the integration tests (as root, each
-# feature's file against every lesson that has the feature), the mount,
-# network and cgroup tests again in VMs that are pure cgroup v2 and full
-# cgroup v1 hosts, and the static checks (progression, generated diffs,
-# format). Ends with one line:
+# feature's file against every lesson that has the feature), the tools'
+# tests (nsgraph), the mount, network and cgroup tests again in VMs that
+# are pure cgroup v2 and full cgroup v1 hosts, and the static checks
+# (progression, generated diffs, format, diagrams). Ends with one line:
 # "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
@@ -35,6 +35,26 @@ for dir in $lessons; do
         RUN=$TOP/$dir/run LESSON=$n bash "$t"
     done
 done
+
+echo "== tools"
+# nsgraph (lessons/tools/nsgraph.c): its cmocka unit tests, counted as
+# lessons/tests/unit/run.sh counts them, then its picture of a running
+# lesson06 container and of a lesson01 one.
+bin=$TOP/build/test_nsgraph
+if ${CC:-cc} -std=gnu11 -g -Wall -Wextra -Werror -Wno-unused-function \
+    -o "$bin" lessons/tests/unit/test_nsgraph.c -lcmocka; then
+    "$bin" >"$bin.log" 2>&1 || cat "$bin.log"
+    sed -nE "s/^\[ +OK \] (.*)/ok   tools    [unit]     \1/p;
+             s/^\[  (FAILED|ERROR) +\] ([a-z_0-9]+)$/FAIL tools    [unit]     \2/p" \
+        "$bin.log" | awk '!seen[$0]++' | tee -a "$RESULTS"
+    grep -q '^\[==========\] .* run\.' "$bin.log" ||
+        echo "FAIL tools    [unit]     the nsgraph unit tests ran to the end" |
+        tee -a "$RESULTS"
+else
+    echo "FAIL tools    [unit]     the nsgraph unit tests build" | tee -a "$RESULTS"
+fi
+RUN=$TOP/lesson06-unionfs/run LESSON=06 bash lessons/tests/tools/nsgraph.sh
+RUN=$TOP/lesson01-uts/run LESSON=01 bash lessons/tests/tools/nsgraph.sh
 
 echo "== the same on pure cgroup v2 and full cgroup v1 hosts (qemu VMs)"
 bash lessons/tools/vm/vmtest.sh v2 v1 selftest

@@ -36,6 +36,8 @@ need iproute2 "tests look at links in their network namespace (ip)" \
     command -v ip
 need clang-format "the style check of every C file" command -v clang-format
 need diffutils "lesson diffs" command -v diff
+need graphviz "pictures: make graph, make diagrams and their tests (dot)" \
+    command -v dot
 
 [ -z "$missing" ] && exit 0
 echo "deps: missing:$why"
