@@ -3203,8 +3203,13 @@ unpack(int tarfd, int root, char *why, size_t whysize)
         } else if (*name == '\0' || strcmp(name, ".") == 0) {
             /* the layer's top directory itself */
         } else if (e.type == '5') {
-            if (mkdirat(dir, name, 0755) == -1 && errno != EEXIST)
-                bad = "mkdir";
+            struct stat st;
+
+            if (mkdirat(dir, name, 0755) == -1 &&
+                (errno != EEXIST ||
+                 fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+                 !S_ISDIR(st.st_mode)))
+                bad = "is a directory over something that is not one";
         } else if (e.type == '2') {
             if (symlinkat(e.link, dir, name) == -1)
                 bad = "symlink";
@@ -3244,9 +3249,11 @@ unpack(int tarfd, int root, char *why, size_t whysize)
         if (bad == NULL && *name != '\0' && strncmp(name, ".wh.", 4) != 0) {
             struct timespec t[2] = {{(time_t)e.mtime, 0}, {(time_t)e.mtime, 0}};
 
+            /* Never through a symlink: a layer's own link could point
+               anywhere on the host. */
             fchownat(dir, name, e.uid, e.gid, AT_SYMLINK_NOFOLLOW);
-            if (e.type != '2')
-                fchmodat(dir, name, e.mode, 0);
+            if (e.type != '2' && e.type != '1')
+                fchmodat(dir, name, e.mode, AT_SYMLINK_NOFOLLOW);
             utimensat(dir, name, t, AT_SYMLINK_NOFOLLOW);
         }
         if (fd != -1)
@@ -3367,8 +3374,10 @@ cache_layer(const char *tar, char *dir)
 static void
 load_image(void)
 {
-    char line[PATH_MAX], base[PATH_MAX], tar[PATH_MAX], *p;
+    static char tars[MAX_LAYERS][PATH_MAX];
+    char line[PATH_MAX], base[PATH_MAX], *p;
     FILE *f = fopen(cfg.image, "re");
+    int i;
 
     if (f == NULL)
         die(errno, "make image builds the demo image, build/image/manifest",
@@ -3379,9 +3388,6 @@ load_image(void)
         *p = '\0';
     else
         strcpy(base, ".");
-    beside_exe("layers", img.cache);
-    if (mkdir(img.cache, 0700) == -1 && errno != EEXIST)
-        die(errno, NULL, "mkdir %s", img.cache);
     while (fgets(line, sizeof(line), f) != NULL) {
         line[strcspn(line, "#\n")] = '\0';
         for (p = line + strlen(line); p > line && p[-1] == ' ';)
@@ -3389,18 +3395,22 @@ load_image(void)
         if (line[0] == '\0')
             continue;
         if (img.n == MAX_LAYERS)
-            die(0, "merge layers, or raise MAX_LAYERS",
+            die(0, "merge layers: the overlay options must fit in a page",
                 "image %s: more than %d layers", cfg.image, MAX_LAYERS);
         if (line[0] == '/')
-            snprintf(tar, sizeof(tar), "%s", line);
+            snprintf(tars[img.n++], PATH_MAX, "%s", line);
         else
-            join(tar, base, "/", line);
-        cache_layer(tar, img.layer[img.n++]);
+            join(tars[img.n++], base, "/", line);
     }
     fclose(f);
     if (img.n == 0)
         die(0, "list one layer tar a line", "image %s has no layers",
             cfg.image);
+    beside_exe("layers", img.cache);
+    if (mkdir(img.cache, 0700) == -1 && errno != EEXIST)
+        die(errno, NULL, "mkdir %s", img.cache);
+    for (i = 0; i < img.n; i++)
+        cache_layer(tars[i], img.layer[i]);
 }
 
 /*
@@ -3423,7 +3433,10 @@ make_container_dirs(void)
     join(img.root, img.dir, "/", "root");
     if (mkdir(img.dir, 0700) == -1 || mkdir(img.upper, 0755) == -1 ||
         mkdir(img.work, 0700) == -1 || mkdir(img.root, 0755) == -1)
-        die(errno, errno == EEXIST ? "choose another --name" : NULL,
+        die(errno,
+            errno == EEXIST ? "a container by that name ran with --keep: "
+                              "remove its directory, or choose another --name"
+                            : NULL,
             "mkdir %s/{upper,work,root}", img.dir);
     img.owner = getpid();
     atexit(remove_container_dirs);
@@ -3461,9 +3474,9 @@ mount_overlay(void)
         die(errno,
             errno == ENODEV ? "kernel lacks overlay: modprobe overlay" : NULL,
             "mount -t overlay -o %s overlay %s", opts, img.root);
-    say("child: mount -t overlay -o %.60s... overlay %s: %d read-only "
+    say("child: mount -t overlay -o %.400s%s overlay %s: %d read-only "
         "layers under one writable upper layer; a write copies the file up",
-        opts, img.root, img.n);
+        opts, strlen(opts) > 400 ? "..." : "", img.root, img.n);
 }
 
 /* ---- images: commit, the upper layer as a new layer ----------------- */
@@ -3586,12 +3599,13 @@ commit_layer(void)
         cfg.commit);
 }
 
-/* --cleanup: the directories of containers whose runtime was killed; a
-   kept upper layer (no work directory beside it) stays. */
+/* --cleanup: the directories of containers whose runtime was killed (a
+   kept upper layer, with no work directory beside it, stays), and layers
+   a killed runtime was unpacking (SHA256.tmp.PID). */
 static void
 reclaim_container_dirs(void)
 {
-    char dir[PATH_MAX], path[PATH_MAX], rec[PATH_MAX];
+    char dir[PATH_MAX], path[PATH_MAX], rec[PATH_MAX], *p;
     struct dirent *d;
     DIR *dp;
 
@@ -3607,6 +3621,18 @@ reclaim_container_dirs(void)
         join(rec, path, "/", "work");
         if (access(rec, F_OK) != 0)
             continue; /* kept with --keep */
+        remove_tree(path);
+        say("removed %s, left by a runtime that was killed", path);
+    }
+    if (dp != NULL)
+        closedir(dp);
+    beside_exe("layers", dir);
+    dp = opendir(dir);
+    while (dp != NULL && (d = readdir(dp)) != NULL) {
+        p = strstr(d->d_name, ".tmp.");
+        if (p == NULL || !gone(atoi(p + 5)))
+            continue;
+        join(path, dir, "/", d->d_name);
         remove_tree(path);
         say("removed %s, left by a runtime that was killed", path);
     }

@@ -12,7 +12,8 @@ rootfs=${1:?usage: mkimage.sh ROOTFS DIR}
 out=${2:?usage: mkimage.sh ROOTFS DIR}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-owner="--numeric-owner --owner=0 --group=0"
+# Reproducible: the same files make the same tars, so the same cached layers.
+owner="--numeric-owner --owner=0 --group=0 --mtime=@0 --sort=name"
 
 mkdir -p "$out"
 # shellcheck disable=SC2086

@@ -2,7 +2,7 @@
 # run.sh: `make test`. Installs what is missing, builds every lesson, then
 # runs the unit tests (cmocka), the integration tests (as root, each
 # feature's file against every lesson that has the feature), the tools'
-# tests (nsgraph), the mount, network and cgroup tests again in VMs that
+# tests (nsgraph), the mount, network, cgroup and image tests again in VMs that
 # are pure cgroup v2 and full cgroup v1 hosts, and the static checks
 # (progression, generated diffs, format, diagrams). Ends with one line:
 # "N passed, N failed".

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # vm-tests.sh MODE: what runs inside the VM (lessons/tools/vm/init), as
 # root on a pure cgroup v2 host or a full cgroup v1 one: the harness's own
-# checks, then the mount, network and cgroup test files against every
+# checks, then the mount, network, cgroup and image test files against every
 # lesson that has them. Every line goes to the console with the prefix
 # "CL-VM: ", for vmtest.sh to count the results among kernel messages.
 set -u

@@ -73,15 +73,26 @@ ln -s "$TMP/out" "$TMP/s1/link"
 tarc -C "$TMP/s1" -cf "$TMP/sym.tar" link
 echo evil >"$TMP/s2/link/evil"
 tarc -C "$TMP/s2" -rf "$TMP/sym.tar" link/evil
+# A symlink to a host directory and a hard link to the symlink (mode 777):
+# setting the link's mode must not follow it.
+mkdir -p "$TMP/target" "$TMP/m1" && chmod 700 "$TMP/target"
+ln -s "$TMP/target" "$TMP/m1/d"
+ln -P "$TMP/m1/d" "$TMP/m1/h"
+tarc -C "$TMP/m1" -cf "$TMP/mode.tar" d h
 head -c 1500 "$TOP/build/image/add.tar" >"$TMP/trunc.tar"
 cp "$TOP/build/image/add.tar" "$TMP/sum.tar"
 printf '0000001' | dd of="$TMP/sum.tar" bs=1 seek=148 conv=notrunc 2>/dev/null
-for bad in dotdot:'climbs out' abs:'absolute' sym:'symlink' trunc:'truncated' sum:'checksum'; do
+for bad in dotdot:'climbs out' abs:'absolute' sym:'symlink' trunc:'truncated' \
+    sum:'checksum'; do
     ct -q --image "$(image "${bad%%:*}" "$TMP/${bad%%:*}.tar")" true
     expect_eq "a layer with ${bad%%:*} is refused (125)" 125 "$RC"
     expect_match "  ... saying why: ${bad#*:}" "${bad#*:}" "$ERR"
 done
 expect_eq "  ... nothing was written outside the cache" "" "$(ls "$TMP/out")"
+ct -q --image "$(image mode "$TMP/mode.tar")" true
+forget "$TMP/mode.tar"
+expect_eq "  ... nor a host directory's mode changed through a layer's link" \
+    700 "$(stat -c %a "$TMP/target")"
 expect_eq "  ... and no half-unpacked layer stays in it" "" \
     "$(ls "$LAYERS" | grep -v '^[0-9a-f]\{64\}$')"
 
