@@ -13,6 +13,8 @@ help:
 	@echo "make image      build lesson06's demo image of three layers in build/image"
 	@echo "make test       install missing test packages, run every test (as root)"
 	@echo "make test-vm    the tests on pure cgroup v2 and full v1 hosts, in qemu"
+	@echo "make escapes    the escape lab (as root): every probe in every lesson,"
+	@echo "                OPEN or BLOCKED, as a table (lessons/escapes/matrix)"
 	@echo "make deps       install the Debian packages the tests need"
 	@echo "make doctor     check this host: root, kernel, namespaces, cgroups, ..."
 	@echo "make graph PID=N  draw process N's namespaces beside the host's, its"
@@ -56,6 +58,11 @@ test-vm:
 doctor:
 	@bash lessons/tools/doctor.sh
 
+# The escape lab: lessons/rootfs/probes.c in a container of every lesson.
+escapes:
+	@$(MAKE) -s all >/dev/null
+	@bash lessons/tests/escapes.sh --table
+
 # nsgraph: a running container's namespaces, cgroups, layers and veth,
 # as Graphviz DOT, rendered by dot(1).
 build/nsgraph: lessons/tools/nsgraph.c
@@ -88,4 +95,5 @@ clean:
 	rm -rf build run lessons/tests/unit/test_*_lesson*
 
 .PHONY: help all rootfs image deps test test-vm doctor diffs format clean \
+	escapes \
 	graph diagrams

@@ -66,6 +66,10 @@ printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n' >etc/hosts
     "$here/escape.c"
 # The bounded resource hogs that lesson05's cgroups stop.
 "$cc" -static -O2 -Wall -Wextra -o usr/local/bin/hog "$here/hog.c"
+# The escape lab's probes (lessons/escapes/matrix): each detects one
+# escape or leak, harmlessly. `probe all` runs them all.
+"$cc" -static -O2 -Wall -Wextra -Werror -o usr/local/bin/probe \
+    "$here/probes.c"
 
 cd - >/dev/null
 rm -rf "$dir"

@@ -42,6 +42,9 @@ for dir in $lessons; do
     done
 done
 
+echo "== the escape lab (lessons/escapes/matrix)"
+bash lessons/tests/escapes.sh
+
 echo "== tools"
 # nsgraph (lessons/tools/nsgraph.c): its cmocka unit tests, counted as
 # lessons/tests/unit/run.sh counts them, then its picture of a running
