@@ -6,7 +6,7 @@ SOURCES := $(wildcard lesson*/*.c lessons/*/*.c lessons/tests/*/*.c)
 DIAGRAMS := $(patsubst %.dot,%.svg,$(wildcard lessons/diagrams/*.dot))
 
 help:
-	@echo "make lessonNN   build lesson NN (01..$(words $(LESSONS))) and point ./run at it"
+	@echo "make lessonNN   build lesson NN (01..$(shell printf %02d $(words $(LESSONS)))) and point ./run at it"
 	@echo "                then: sudo ./run [OPTIONS] [--] [COMMAND [ARG...]]"
 	@echo "make all        build every lesson and the rootfs"
 	@echo "make rootfs     build the busybox root filesystem in $(ROOTFS)"
