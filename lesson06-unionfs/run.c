@@ -3292,6 +3292,10 @@ remove_container_dirs(void)
     if (getpid() != img.owner || img.dir[0] == '\0')
         return;
     if (cfg.keep) {
+        char owner[PATH_MAX];
+
+        join(owner, img.dir, "/", "owner");
+        unlink(owner);
         remove_tree(img.work);
         rmdir(img.root);
         say("--keep: the container's writes stay in %s", img.upper);
@@ -3423,6 +3427,7 @@ static void
 make_container_dirs(void)
 {
     char dir[PATH_MAX];
+    FILE *f;
 
     beside_exe("containers", dir);
     if (mkdir(dir, 0700) == -1 && errno != EEXIST)
@@ -3440,6 +3445,14 @@ make_container_dirs(void)
             "mkdir %s/{upper,work,root}", img.dir);
     img.owner = getpid();
     atexit(remove_container_dirs);
+    /* Whose it is, for --cleanup: "PID STARTTIME", as a lease. */
+    join(dir, img.dir, "/", "owner");
+    f = fopen(dir, "wxe");
+    if (f == NULL)
+        die(errno, NULL, "create %s", dir);
+    fprintf(f, "%d %llu\n", (int)img.owner, start_time(img.owner));
+    if (fclose(f) != 0)
+        die(errno, NULL, "write %s", dir);
     cfg.rootfs = img.root;
 }
 
@@ -3606,7 +3619,10 @@ static void
 reclaim_container_dirs(void)
 {
     char dir[PATH_MAX], path[PATH_MAX], rec[PATH_MAX], *p;
+    unsigned long long t;
+    int pid, live;
     struct dirent *d;
+    FILE *f;
     DIR *dp;
 
     beside_exe("containers", dir);
@@ -3614,10 +3630,16 @@ reclaim_container_dirs(void)
     while (dp != NULL && (d = readdir(dp)) != NULL) {
         if (d->d_name[0] == '.')
             continue;
-        snprintf(rec, sizeof(rec), STATE_DIR "/%s.ct", d->d_name);
         join(path, dir, "/", d->d_name);
-        if (access(rec, F_OK) == 0)
-            continue; /* its runtime runs */
+        join(rec, path, "/", "owner");
+        f = fopen(rec, "re");
+        if (f != NULL) {
+            live = fscanf(f, "%d %llu", &pid, &t) == 2 && t != 0 &&
+                   start_time(pid) == t;
+            fclose(f);
+            if (live)
+                continue; /* its runtime runs */
+        }
         join(rec, path, "/", "work");
         if (access(rec, F_OK) != 0)
             continue; /* kept with --keep */
