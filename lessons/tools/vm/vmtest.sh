@@ -133,8 +133,8 @@ make -s all >/dev/null || skip_or_fail "the lessons do not build"
 build_initrd || skip_or_fail "the initramfs could not be built"
 
 rc=0
-for mode in "${@:-v2 v1}"; do
-    for mode in $mode; do
+modes=${*:-v2 v1}
+for mode in $modes; do
     log=$VM/console-$mode.log
     start=$(date +%s)
     if [ "$mode" = selftest ]; then
@@ -164,6 +164,5 @@ for mode in "${@:-v2 v1}"; do
     elif [ "$st" != 0 ]; then
         rc=1
     fi
-    done
 done
 exit $rc
