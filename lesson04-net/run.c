@@ -1050,6 +1050,25 @@ gone(pid_t pid)
     return dead;
 }
 
+/* "PID STARTTIME" of this process: the first line of a lease, and of
+   every other record of who owns something. */
+static void
+put_owner(FILE *f)
+{
+    fprintf(f, "%d %llu\n", (int)getpid(), start_time(getpid()));
+}
+
+/* Does the owner named by F's first line still run? */
+static int
+owner_alive(FILE *f)
+{
+    unsigned long long t;
+    int pid;
+
+    return fscanf(f, "%d %llu", &pid, &t) == 2 && t != 0 &&
+           start_time(pid) == t;
+}
+
 /*
  * A lease is a file STATE_DIR/ADDRESS holding "PID STARTTIME" of the
  * runtime that uses ADDRESS, which removes it at exit. A runtime that was
@@ -1060,15 +1079,13 @@ static int
 lease_live(struct in_addr addr)
 {
     char path[64];
-    unsigned long long t;
-    int pid;
     FILE *f;
 
     snprintf(path, sizeof(path), STATE_DIR "/%s", inet_ntoa(addr));
     f = fopen(path, "re");
     if (f == NULL)
         return 0;
-    if (fscanf(f, "%d %llu", &pid, &t) == 2 && t != 0 && start_time(pid) == t) {
+    if (owner_alive(f)) {
         fclose(f);
         return 1;
     }
@@ -1098,7 +1115,7 @@ lease_take(struct in_addr addr)
     f = fopen(lease_path, "wxe");
     if (f == NULL)
         die(errno, NULL, "create %s", lease_path);
-    fprintf(f, "%d %llu\n", (int)lease_owner, start_time(lease_owner));
+    put_owner(f);
     if (fclose(f) != 0)
         die(errno, NULL, "write %s", lease_path);
     atexit(lease_release);

@@ -1533,6 +1533,25 @@ gone(pid_t pid)
     return dead;
 }
 
+/* "PID STARTTIME" of this process: the first line of a lease, and of
+   every other record of who owns something. */
+static void
+put_owner(FILE *f)
+{
+    fprintf(f, "%d %llu\n", (int)getpid(), start_time(getpid()));
+}
+
+/* Does the owner named by F's first line still run? */
+static int
+owner_alive(FILE *f)
+{
+    unsigned long long t;
+    int pid;
+
+    return fscanf(f, "%d %llu", &pid, &t) == 2 && t != 0 &&
+           start_time(pid) == t;
+}
+
 /*
  * A lease is a file STATE_DIR/ADDRESS holding "PID STARTTIME" of the
  * runtime that uses ADDRESS, which removes it at exit. A runtime that was
@@ -1543,15 +1562,13 @@ static int
 lease_live(struct in_addr addr)
 {
     char path[64];
-    unsigned long long t;
-    int pid;
     FILE *f;
 
     snprintf(path, sizeof(path), STATE_DIR "/%s", inet_ntoa(addr));
     f = fopen(path, "re");
     if (f == NULL)
         return 0;
-    if (fscanf(f, "%d %llu", &pid, &t) == 2 && t != 0 && start_time(pid) == t) {
+    if (owner_alive(f)) {
         fclose(f);
         return 1;
     }
@@ -1581,7 +1598,7 @@ lease_take(struct in_addr addr)
     f = fopen(lease_path, "wxe");
     if (f == NULL)
         die(errno, NULL, "create %s", lease_path);
-    fprintf(f, "%d %llu\n", (int)lease_owner, start_time(lease_owner));
+    put_owner(f);
     if (fclose(f) != 0)
         die(errno, NULL, "write %s", lease_path);
     atexit(lease_release);
@@ -2262,7 +2279,7 @@ create_cgroups(void)
         die(errno, errno == EEXIST ? "choose another --name" : NULL,
             "container %s: %s", cfg.name, parent);
     strcpy(cg.record, parent); /* ours to remove, now */
-    fprintf(rec, "%d %llu\n", (int)getpid(), start_time(getpid()));
+    put_owner(rec);
     if (cg.mode == CG_V2) {
         cg_parent(cg.v2_mnt, NULL, parent);
         cg_mkdir(parent, -1);
@@ -2692,8 +2709,7 @@ static int
 load_record(const char *path)
 {
     char ctl[32], rel[PATH_MAX];
-    unsigned long long t = 0;
-    int pid = 0, c, d;
+    int alive, c, d;
     FILE *f = fopen(path, "re");
 
     if (f == NULL)
@@ -2701,8 +2717,7 @@ load_record(const char *path)
     memset(cg.dir, 0, sizeof(cg.dir));
     cg.v2[0] = '\0';
     snprintf(cg.record, sizeof(cg.record), "%s", path);
-    if (fscanf(f, "%d %llu", &pid, &t) != 2)
-        pid = 0;
+    alive = owner_alive(f);
     while (fscanf(f, "%31s %4095s", ctl, rel) == 2) {
         if (strcmp(ctl, "cgroup2") == 0)
             join(cg.v2, cg.v2_mnt, "", rel);
@@ -2715,7 +2730,7 @@ load_record(const char *path)
         }
     }
     fclose(f);
-    return pid > 0 && t != 0 && start_time(pid) == t;
+    return alive;
 }
 
 /* Find the hierarchies, mounting those the host lacks (as the runtime

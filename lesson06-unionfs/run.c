@@ -1585,6 +1585,25 @@ gone(pid_t pid)
     return dead;
 }
 
+/* "PID STARTTIME" of this process: the first line of a lease, and of
+   every other record of who owns something. */
+static void
+put_owner(FILE *f)
+{
+    fprintf(f, "%d %llu\n", (int)getpid(), start_time(getpid()));
+}
+
+/* Does the owner named by F's first line still run? */
+static int
+owner_alive(FILE *f)
+{
+    unsigned long long t;
+    int pid;
+
+    return fscanf(f, "%d %llu", &pid, &t) == 2 && t != 0 &&
+           start_time(pid) == t;
+}
+
 /*
  * A lease is a file STATE_DIR/ADDRESS holding "PID STARTTIME" of the
  * runtime that uses ADDRESS, which removes it at exit. A runtime that was
@@ -1595,15 +1614,13 @@ static int
 lease_live(struct in_addr addr)
 {
     char path[64];
-    unsigned long long t;
-    int pid;
     FILE *f;
 
     snprintf(path, sizeof(path), STATE_DIR "/%s", inet_ntoa(addr));
     f = fopen(path, "re");
     if (f == NULL)
         return 0;
-    if (fscanf(f, "%d %llu", &pid, &t) == 2 && t != 0 && start_time(pid) == t) {
+    if (owner_alive(f)) {
         fclose(f);
         return 1;
     }
@@ -1633,7 +1650,7 @@ lease_take(struct in_addr addr)
     f = fopen(lease_path, "wxe");
     if (f == NULL)
         die(errno, NULL, "create %s", lease_path);
-    fprintf(f, "%d %llu\n", (int)lease_owner, start_time(lease_owner));
+    put_owner(f);
     if (fclose(f) != 0)
         die(errno, NULL, "write %s", lease_path);
     atexit(lease_release);
@@ -2314,7 +2331,7 @@ create_cgroups(void)
         die(errno, errno == EEXIST ? "choose another --name" : NULL,
             "container %s: %s", cfg.name, parent);
     strcpy(cg.record, parent); /* ours to remove, now */
-    fprintf(rec, "%d %llu\n", (int)getpid(), start_time(getpid()));
+    put_owner(rec);
     if (cg.mode == CG_V2) {
         cg_parent(cg.v2_mnt, NULL, parent);
         cg_mkdir(parent, -1);
@@ -2744,8 +2761,7 @@ static int
 load_record(const char *path)
 {
     char ctl[32], rel[PATH_MAX];
-    unsigned long long t = 0;
-    int pid = 0, c, d;
+    int alive, c, d;
     FILE *f = fopen(path, "re");
 
     if (f == NULL)
@@ -2753,8 +2769,7 @@ load_record(const char *path)
     memset(cg.dir, 0, sizeof(cg.dir));
     cg.v2[0] = '\0';
     snprintf(cg.record, sizeof(cg.record), "%s", path);
-    if (fscanf(f, "%d %llu", &pid, &t) != 2)
-        pid = 0;
+    alive = owner_alive(f);
     while (fscanf(f, "%31s %4095s", ctl, rel) == 2) {
         if (strcmp(ctl, "cgroup2") == 0)
             join(cg.v2, cg.v2_mnt, "", rel);
@@ -2767,7 +2782,7 @@ load_record(const char *path)
         }
     }
     fclose(f);
-    return pid > 0 && t != 0 && start_time(pid) == t;
+    return alive;
 }
 
 /* Find the hierarchies, mounting those the host lacks (as the runtime
@@ -3450,7 +3465,7 @@ make_container_dirs(void)
     f = fopen(dir, "wxe");
     if (f == NULL)
         die(errno, NULL, "create %s", dir);
-    fprintf(f, "%d %llu\n", (int)img.owner, start_time(img.owner));
+    put_owner(f);
     if (fclose(f) != 0)
         die(errno, NULL, "write %s", dir);
     cfg.rootfs = img.root;
@@ -3619,8 +3634,7 @@ static void
 reclaim_container_dirs(void)
 {
     char dir[PATH_MAX], path[PATH_MAX], rec[PATH_MAX], *p;
-    unsigned long long t;
-    int pid, live;
+    int live;
     struct dirent *d;
     FILE *f;
     DIR *dp;
@@ -3634,8 +3648,7 @@ reclaim_container_dirs(void)
         join(rec, path, "/", "owner");
         f = fopen(rec, "re");
         if (f != NULL) {
-            live = fscanf(f, "%d %llu", &pid, &t) == 2 && t != 0 &&
-                   start_time(pid) == t;
+            live = owner_alive(f);
             fclose(f);
             if (live)
                 continue; /* its runtime runs */
