@@ -3200,6 +3200,9 @@ unpack(int tarfd, int root, char *why, size_t whysize)
         if (longlink[0] != '\0')
             strcpy(e.link, longlink);
         longname[0] = longlink[0] = '\0';
+        /* "bin/" is the directory bin itself: its mode and owner too. */
+        for (r = (int)strlen(e.path); r > 1 && e.path[r - 1] == '/'; r--)
+            e.path[r - 1] = '\0';
         snprintf(why, whysize, "%s", e.path);
         if ((bad = check_member(e.path)) != NULL ||
             (e.type == '1' && (bad = check_member(e.link)) != NULL))

@@ -70,6 +70,9 @@ printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n' >etc/hosts
 # escape or leak, harmlessly. `probe all` runs them all.
 "$cc" -static -O2 -Wall -Wextra -Werror -o usr/local/bin/probe \
     "$here/probes.c"
+# lesson07's hardening seen from inside: seccomp, descriptors, IPC.
+"$cc" -static -O2 -Wall -Wextra -Werror -o usr/local/bin/hardening \
+    "$here/hardening.c"
 
 cd - >/dev/null
 rm -rf "$dir"
