@@ -3,15 +3,32 @@
 # lesson03 and later.
 . "$(dirname "$0")/../lib.sh"
 
-ct -q ls /
+# From lesson07 on, the default root is the image: --rootfs asks for this one.
+ROOT=()
+[ "$LESSON" -lt 07 ] || ROOT=(--rootfs "$ROOTFS")
+ct -q "${ROOT[@]}" ls /
 expect_eq "ls / is the rootfs" "$(ls "$ROOTFS")" "$OUT"
 ct -q ps -o pid,comm
 expect_eq "ps lists only the container (a /proc of its PID namespace)" \
     "PID   COMMAND
     1 ps" "$OUT"
 ct -q sh -c 'cut -d" " -f5 /proc/self/mountinfo | sort | tr "\n" " "'
+if [ "$LESSON" -lt 07 ]; then
+    want="/ /dev /dev/pts /dev/shm /proc /sys /tmp "
+else # and the host's device nodes, bound; the masked and read-only paths
+    want=$(printf '%s\n' / /dev /dev/pts /dev/shm /proc /sys /tmp \
+        /dev/full /dev/null /dev/random /dev/tty /dev/urandom /dev/zero \
+        /proc/acpi /proc/asound /proc/kcore /proc/keys /proc/latency_stats \
+        /proc/timer_list /proc/timer_stats /proc/sched_debug /proc/scsi \
+        /sys/firmware /sys/devices/virtual/powercap \
+        /proc/bus /proc/fs /proc/irq /proc/sys /proc/sysrq-trigger |
+        while read -r p; do
+            case $p in /proc/?* | /sys/?*) [ -e "$p" ] || continue ;; esac
+            echo "$p"
+        done | sort | tr '\n' ' ')
+fi
 expect_eq "the host's mounts are invisible: only the container's" \
-    "/ /dev /dev/pts /dev/shm /proc /sys /tmp " "$OUT"
+    "$want" "$OUT"
 ct -q sh -c 'grep " /sys " /proc/self/mountinfo | cut -d" " -f6'
 expect_match "/sys is mounted read-only" '^ro,' "$OUT"
 ct -q sh -c 'echo hi > /dev/null && head -c 4 /dev/zero | wc -c && ls /dev/pts'
@@ -22,7 +39,11 @@ expect_eq "the host's environment stays out: PATH and HOME of the rootfs" \
     "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
 /root" "$OUT"
 
-ct -q --chroot chroot-escape
+# lesson07's user namespace shuts the host's 0700 directories to the
+# container's root, on the way up too: --no-userns shows chroot alone.
+NOUSERNS=()
+[ "$LESSON" -lt 07 ] || NOUSERNS=(--no-userns)
+ct -q "${NOUSERNS[@]}" --chroot chroot-escape
 expect_eq "--chroot: the chroot escape gets out (exit 0)" 0 "$RC"
 expect_match "  ... and reads the host's /etc/hostname" \
     "ESCAPED.*\"$(cat /etc/hostname)\"" "$OUT"
@@ -46,10 +67,13 @@ expect_eq "  ... and nothing was created in it" "bin" "$(ls "$TMP/bare")"
 # namespace of the test's own (private first, then shared with new peer
 # groups, so that nothing can reach the real host), and a mount made in
 # the container must not appear in it, during or after the run.
-counts=$(RUN=$RUN unshare -m bash -c '
+# lesson07 drops CAP_SYS_ADMIN: given back here, to try a mount.
+CAP_SYS_ADMIN=""
+[ "$LESSON" -lt 07 ] || CAP_SYS_ADMIN="--cap-add SYS_ADMIN"
+counts=$(RUN=$RUN CAP_SYS_ADMIN=$CAP_SYS_ADMIN unshare -m bash -c '
     mount --make-rshared /
     wc -l </proc/self/mountinfo
-    "$RUN" -q sh -c "mkdir /tmp/m && mount -t tmpfs none /tmp/m &&
+    "$RUN" -q $CAP_SYS_ADMIN sh -c "mkdir /tmp/m && mount -t tmpfs none /tmp/m &&
         wc -l </proc/\$\$/mountinfo" 2>&1
     wc -l </proc/self/mountinfo' | tr '\n' ' ')
 set -- $counts
