@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# Lesson 07, the complete container: IPC and user namespaces, capabilities,
+# no_new_privs, seccomp, masked and read-only paths, cgroup and time
+# namespaces, --list and --exec, a runtime killed during start-up. Run
+# against lesson07 and later.
+. "$(dirname "$0")/../lib.sh"
+DEFAULT_CAPS=00000000a80425fb # Docker's 14: capabilities(7) bits
+
+# IPC: a System V message queue made on the host is not seen inside, and
+# one made inside is not seen on the host.
+KEY=4c070001
+queues() { awk -v k=$((16#$KEY)) 'NR > 1 {n++; if ($1 == k) ours++}
+    END {print n + 0, ours + 0}'; }
+if hostq=$(ipcmk -Q -p 0600 | awk '{print $NF}') && [ -n "$hostq" ]; then
+    ct -q sh -c 'cat /proc/sysvipc/msg | wc -l'
+    expect_eq "IPC: the host's message queue is not seen inside (a header only)" \
+        1 "$OUT"
+    ct_bg sleep -q --net none sh -c "hardening msgget $KEY && exec sleep 30"
+    sleep 0.3
+    expect_eq "IPC: the container made a queue, its only one" "1 1" \
+        "$(nsenter -t "$CT" -i cat /proc/sysvipc/msg | queues)"
+    expect_eq "  ... which the host does not see" 0 \
+        "$(queues </proc/sysvipc/msg | cut -d' ' -f2)"
+    kill -KILL "$RT"
+    ct_wait 5
+    ipcrm -q "$hostq"
+else
+    result FAIL "IPC: ipcmk makes a message queue on the host"
+fi
+
+# The user namespace: root inside, UID 100000 outside.
+ct_bg sleep -q --net none sleep 30
+expect_match "user namespace: the container's root is UID 100000 on the host" \
+    '^Uid:[[:space:]]+100000[[:space:]]+100000[[:space:]]+100000[[:space:]]+100000$' "$(grep '^Uid:' "/proc/$CT/status")"
+expect_eq "  ... and its uid_map says so" "0 100000 65536" \
+    "$(awk '{print $1, $2, $3}' "/proc/$CT/uid_map")"
+kill -KILL "$RT"
+ct_wait 5
+ct -q id -u
+expect_eq "  ... while inside it is 0" 0 "$OUT"
+ct -q --userns 0:200000:1000 sh -c 'id -u; cat /proc/self/uid_map'
+expect_match "--userns 0:200000:1000 maps root to 200000" \
+    '^0
+ +0 +200000 +1000$' "$OUT"
+ct -q --no-userns sh -c 'cat /proc/self/uid_map'
+expect_match "--no-userns: the host's own IDs" '^ +0 +0 +4294967295$' "$OUT"
+ct -q sh -c 'ls -ln / | awk "\$NF == \"bin\" {print \$3}"; touch /etc/new && echo ok'
+expect_eq "the image's files belong to the container's root (shifted layers)" \
+    "0
+ok" "$OUT"
+
+# Capabilities, no_new_privs, seccomp.
+ct -q sh -c 'grep -E "^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):" /proc/self/status'
+expect_eq "capabilities: Docker's 14, ambient none; NoNewPrivs 1; Seccomp 2" \
+    "CapInh:	$DEFAULT_CAPS
+CapPrm:	$DEFAULT_CAPS
+CapEff:	$DEFAULT_CAPS
+CapBnd:	$DEFAULT_CAPS
+CapAmb:	0000000000000000
+NoNewPrivs:	1
+Seccomp:	2" "$OUT"
+ct -q --cap-drop NET_RAW --cap-add SYS_TIME sh -c 'grep CapEff /proc/self/status'
+expect_eq "--cap-drop NET_RAW --cap-add SYS_TIME" \
+    "CapEff:	$(printf %016x $((0x$DEFAULT_CAPS & ~(1 << 13) | (1 << 25))))" "$OUT"
+ct -q hardening syscalls
+for call in keyctl add_key request_key kexec_load kexec_file_load \
+    init_module finit_module delete_module open_by_handle_at bpf \
+    perf_event_open userfaultfd setns "unshare(CLONE_NEWUSER)" \
+    "unshare(CLONE_NEWNS)" "unshare(CLONE_NEWNET)"; do
+    expect_eq "seccomp: $call fails with EPERM" "$call EPERM" \
+        "$(printf '%s\n' "$OUT" | awk -v c="$call" '$1 == c')"
+done
+expect_eq "seccomp: clone3 is ENOSYS (the C library falls back to clone)" \
+    "clone3 ENOSYS" "$(printf '%s\n' "$OUT" | grep '^clone3 ')"
+expect_eq "seccomp: unshare(0), no namespace, is allowed" "unshare(0) OK" \
+    "$(printf '%s\n' "$OUT" | grep '^unshare(0) ')"
+ct -q sh -c 'ps >/dev/null && echo forks'
+expect_eq "  ... and fork still works (clone without CLONE_NEW*)" forks "$OUT"
+ct -q --seccomp off hardening syscalls
+expect_eq "--seccomp off: keyctl is the kernel's again (no EPERM)" \
+    "keyctl OK" "$(printf '%s\n' "$OUT" | grep '^keyctl ')"
+ct -q --seccomp off sh -c 'grep Seccomp: /proc/self/status'
+expect_match "  ... and no filter is loaded" 'Seccomp:[[:space:]]+0$' "$OUT"
+
+# Masked and read-only paths; no descriptor above 2.
+ct -q sh -c 'for f in /proc/kcore /proc/keys /proc/timer_list; do
+        [ -e $f ] && echo "$f $(wc -c <$f)"; done; ls -A /sys/firmware | wc -l'
+want=""
+for f in /proc/kcore /proc/keys /proc/timer_list; do
+    [ -e "$f" ] && want="$want$f 0"$'\n'
+done
+expect_eq "masked paths read empty" "${want}0" "$OUT"
+ct -q sh -c 'for f in /proc/sys/kernel/core_pattern /proc/sysrq-trigger; do
+        (: >"$f") 2>/dev/null && echo "$f writable"; done; echo done'
+expect_eq "read-only paths: core_pattern and sysrq-trigger cannot be written" \
+    done "$OUT"
+ct -q hardening fds
+expect_eq "no descriptor above 2 reaches the command" "0
+1
+2" "$OUT"
+exec 7</dev/null
+ct -q hardening fds
+exec 7<&-
+expect_eq "  ... not even one the runtime's caller left open" "0
+1
+2" "$OUT"
+
+# The cgroup and time namespaces, where the kernel has them.
+if [ -e /proc/self/ns/cgroup ]; then
+    ct -q sh -c 'cut -d: -f3 /proc/self/cgroup | sort -u'
+    expect_eq "cgroup namespace: the container's cgroup is /" / "$OUT"
+fi
+if [ -e /proc/self/ns/time ]; then
+    ct -q cut -d. -f1 /proc/uptime
+    expect_true "time namespace: uptime starts at 0 ($OUT s)" test "${OUT:-99}" -lt 5
+    expect_true "  ... while the host's is $(cut -d. -f1 /proc/uptime) s" \
+        test "$(cut -d. -f1 /proc/uptime)" -ge "${OUT:-0}"
+fi
+ct -q sh -c 'uname -r; date +%s'
+set -- $OUT
+expect_eq "not isolated: the same kernel (uname -r)" "$(uname -r)" "${1:-}"
+expect_true "not isolated: CLOCK_REALTIME is the host's" \
+    test "$(( ${2:-0} - $(date +%s) ))" -ge -2 -a "$(( ${2:-0} - $(date +%s) ))" -le 2
+
+# --list, --exec.
+ct_bg sleep -q --name t07-exec --hostname t07-host sh -c 'echo made-inside >/tmp/mark; sleep 30; exit'
+sleep 0.3
+ct --list
+expect_match "--list shows the container, its PID 1 and command" \
+    "^t07-exec +$CT +$RT +sh -c" "$OUT"
+ct -q --exec t07-exec sh -c 'hostname; ps -o pid,comm | sed 1d | tr -s " " | sort -n | head -n2 | tr "\n" " "; echo; cat /tmp/mark; ip -o -4 addr show eth0 | awk "{print \$4}"; id -u; grep Seccomp: /proc/self/status'
+set -- $OUT
+expect_eq "--exec: the same hostname" t07-host "${1:-}"
+expect_eq "  ... the same PID namespace (its ps shows PID 1 sh, then sleep)" \
+    "1 sh 2 sleep" "${2:-} ${3:-} ${4:-} ${5:-}"
+expect_eq "  ... the same mounts (a file the container wrote in /tmp)" \
+    made-inside "${6:-}"
+expect_eq "  ... the same network (eth0's address)" \
+    "$(nsenter -t "$CT" -n ip -o -4 addr show eth0 | awk '{print $4}')" "${7:-}"
+expect_eq "  ... root of its user namespace, and hardened (seccomp)" \
+    "0 Seccomp: 2" "${8:-} ${9:-} ${10:-}"
+ct -q --exec t07-exec sh -c 'exit 3'
+expect_eq "  ... and its status is the command's" 3 "$RC"
+kill -TERM "$RT"
+kill -TERM "$RT"
+ct_wait 5
+ct -q --exec t07-exec true
+expect_eq "--exec of a container that is gone: 125" 125 "$RC"
+expect_match "  ... says so, and where to look" 'no container t07-exec.*
+.*--list' "$ERR"
+
+# Bad input: a usage error, nothing made.
+for bad in "--userns 0:abc:10" "--userns 0:100000:1000,500:300000:10" \
+    "--userns 1:100000:10" "--userns 0:100000:0" "--cap-add FOO" \
+    "--cap-drop net_nothing" "--seccomp maybe"; do
+    ct -q $bad true
+    expect_eq "bad input $bad: 125" 125 "$RC"
+    expect_match "  ... with a clear reason" 'overlap|INSIDE:OUTSIDE|does not map ID 0|empty range|no such capability|on or off' "$ERR"
+done
+
+# Interactive: Ctrl-C at a terminal reaches the shell inside, and only it:
+# two of them must not become the runtime's SIGKILL.
+if command -v script >/dev/null; then
+    cat >"$TMP/tty.sh" <<'END'
+exec "$RUN" -q --net none sh -c 'n=0
+    trap "n=\$((n + 1)); echo INT\$n" INT
+    while [ $n -lt 2 ]; do sleep 0.1; done
+    exit 7'
+END
+    { sleep 2; printf '\003'; sleep 1; printf '\003'; sleep 3; } |
+        RUN=$RUN timeout -s KILL 20 script -qec "bash $TMP/tty.sh" /dev/null \
+            >"$TMP/tty.out" 2>&1
+    RC=$?
+    expect_eq "Ctrl-C twice at a terminal: the shell inside traps both, exits 7" 7 "$RC"
+    expect_eq "  ... each reached it once" "INT1 INT2" \
+        "$(tr -d '\r' <"$TMP/tty.out" | grep -o 'INT[0-9]' | tr '\n' ' ' | sed 's/ $//')"
+fi
+
+# The runtime killed with SIGKILL at points of its start-up: the container
+# dies with it, and --cleanup leaves nothing with the prefix.
+for point in 'clone\(CLONE_NEWUSER' 'cgroup.procs' 'RTM_NEWLINK = ip link add' \
+    'mount -t overlay' 'child: mount -t proc'; do
+    rm -f "$TMP/fifo"
+    mkfifo "$TMP/fifo"
+    "$RUN" --name t07-kill sleep 30 2>"$TMP/fifo" >/dev/null &
+    rt=$!
+    seen=no
+    while IFS= read -r line; do
+        if [[ $line =~ $point ]]; then
+            kill -KILL "$rt"
+            seen=yes
+            break
+        fi
+    done <"$TMP/fifo"
+    wait "$rt" 2>/dev/null
+    sleep 0.2
+    expect_eq "SIGKILL after \"${point//\\/}\": the runtime got there" yes "$seen"
+    expect_eq "  ... and no process of the container is left" "" \
+        "$(pgrep -f '^sleep 30$' -U 100000 || true)"
+    ct -q --cleanup
+    reclaim
+    expect_nothing_left
+done
+rm -f "$TMP/fifo"
+expect_nothing_left
