@@ -4,6 +4,8 @@
 # and every block in tutorial.md between
 #     <!-- generated: diff LESSON-DIR -->         that lesson's diff
 #     <!-- generated: code LESSON-DIR ITEM -->    one function or table
+#     <!-- generated: matrix -->                  the escape lab's table
+#                                                 (lessons/escapes/matrix)
 # and the next "<!-- end generated -->".
 # Usage: mkdiffs.sh            regenerate
 #        mkdiffs.sh --check    exit 1, naming what is stale, if anything is
@@ -27,10 +29,35 @@ code_item() { # code_item LESSON-DIR ITEM: one item of its run.c
     rm -rf "$d"
 }
 
+escape_matrix() { # lessons/escapes/matrix as a markdown table
+    awk '
+    /^# PROBE/ {
+        printf "| probe |"
+        for (i = 3; i <= NF; i++) printf " %s |", $i
+        print " closed by | stands for |"
+        printf "|---|"
+        for (i = 3; i <= NF; i++) printf "---|"
+        print "---|---|"
+        next
+    }
+    /^#/ || NF == 0 { next }
+    {
+        split($0, part, "#")
+        split(part[2], why, "|")
+        gsub(/^ +| +$/, "", why[1]); gsub(/^ +| +$/, "", why[2])
+        n = split(part[1], cell, " ")
+        printf "| %s |", cell[1]
+        for (i = 2; i <= n; i++)
+            printf " %s |", cell[i] == "O" ? "**O**" : cell[i]
+        printf " %s | %s |\n", why[1], why[2]
+    }' lessons/escapes/matrix
+}
+
 emit() {
     case $1 in
     diff) lesson_diff "$2" ;;
     code) code_item "$2" "$3" ;;
+    matrix) escape_matrix ;;
     esac
 }
 
@@ -40,11 +67,12 @@ tutorial() { # the tutorial with every generated block regenerated
         print
         split($0, w, " ")
         lang = w[3] == "diff" ? "diff" : "c"
-        print "```" lang
+        if (w[3] != "matrix") print "```" lang
+        if (w[4] == "-->") w[4] = ""
         cmd = "sh " self " --emit " w[3] " " w[4] " " (w[5] == "-->" ? "" : w[5])
         while ((cmd | getline l) > 0) print l
         close(cmd)
-        print "```"
+        if (w[3] != "matrix") print "```"
         skip = 1
         next
     }
