@@ -16,13 +16,13 @@
  * Adds:    --userns MAP, --no-userns, --cap-add, --cap-drop, --seccomp,
  *          --list, --exec NAME; the user and time namespaces, capabilities,
  *          seccomp and masked paths (parse_map .. exec_in).
- * Changes: enum_O_NAME (the options), struct config, struct image,
- *          ns_names, clone_flags, CLONE_FLAGS_TEXT, usage, parse_args,
+ * Changes: enum_O_NAME (the options), struct config, ns_names,
+ *          clone_flags, CLONE_FLAGS_TEXT, usage, parse_args,
  *          show_namespaces, kernel_fs, make_dev, mount_kernel_fs,
- *          enter_root, load_record, unpack, cache_layer, load_image,
- *          make_container_dirs, mount_overlay, commit_one,
- *          reclaim_container_dirs, exec_command, child_main,
- *          forward_signal, forward_signals, main.
+ *          enter_root, load_record, unpack, load_image,
+ *          make_container_dirs, remove_container_dirs, mount_overlay,
+ *          commit_one, reclaim_container_dirs, child_main, forward_signal,
+ *          forward_signals, main.
  * Read:    user_namespaces(7), capabilities(7), seccomp(2), prctl(2),
  *          setns(2), ipc_namespaces(7), cgroup_namespaces(7),
  *          time_namespaces(7), and lesson06's pages.
@@ -165,7 +165,8 @@ struct id_range {
      (1ULL << CAP_FOWNER) | (1ULL << CAP_MKNOD) | (1ULL << CAP_NET_RAW) |      \
      (1ULL << CAP_SETGID) | (1ULL << CAP_SETUID) | (1ULL << CAP_SETFCAP) |     \
      (1ULL << CAP_SETPCAP) | (1ULL << CAP_NET_BIND_SERVICE) |                  \
-     (1ULL << CAP_SYS_CHROOT) | (1ULL << CAP_KILL) | (1ULL << CAP_AUDIT_WRITE))
+     (1ULL << CAP_SYS_CHROOT) | (1ULL << CAP_KILL) |                           \
+     (1ULL << CAP_AUDIT_WRITE))
 
 /* Layers in one image: the mount options must fit in a 4096-byte page,
    each layer named by 64 hex digits and a colon. */
@@ -278,12 +279,12 @@ static int saved_cwd = -1; /* the runtime's cwd, while it is the root */
 /* The namespaces this lesson creates, as named in /proc/PID/ns: the
    child's cgroup namespace comes later (see child_main), and "time" is
    there from Linux 5.6. */
-static const char *const ns_names[] = {"user", "uts", "ipc", "pid",
+static const char *const ns_names[] = {"user", "uts", "ipc",  "pid",
                                        "mnt",  "net", "time", NULL};
-static const int clone_flags = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID |
-                               CLONE_NEWNS | CLONE_NEWNET;
+static const int clone_flags =
+    CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET;
 #define CLONE_FLAGS_TEXT                                                       \
-    "CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS | "               \
+    "CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS | "              \
     "CLONE_NEWNET"
 
 /* ---- narration and errors ------------------------------------------ */
@@ -435,9 +436,8 @@ usage(FILE *out)
         "      --keep           keep the writable layer after exit\n"
         "      --commit OUT.tar write it as a new layer, whiteouts and all\n"
         "Hardening:\n"
-        "      --userns MAP     container IDs to host IDs, INSIDE:OUTSIDE:COUNT\n"
-        "                       a range, comma-separated (default: "
-        DEFAULT_USERNS ")\n"
+        "      --userns MAP     ID ranges INSIDE:OUTSIDE:COUNT, comma-\n"
+        "                       separated (default: " DEFAULT_USERNS ")\n"
         "      --no-userns      root inside is root outside: to compare\n"
         "      --cap-add CAP, --cap-drop CAP  a capability (NET_ADMIN, or\n"
         "                       ALL) more or less than Docker's 14\n"
@@ -888,20 +888,47 @@ parse_map(const char *s, struct config *c)
 
 /* capabilities(7), in the order of linux/capability.h: bit N is cap_name[N]. */
 static const char *const cap_name[] = {
-    "CHOWN",           "DAC_OVERRIDE",     "DAC_READ_SEARCH",
-    "FOWNER",          "FSETID",           "KILL",
-    "SETGID",          "SETUID",           "SETPCAP",
-    "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST",
-    "NET_ADMIN",       "NET_RAW",          "IPC_LOCK",
-    "IPC_OWNER",       "SYS_MODULE",       "SYS_RAWIO",
-    "SYS_CHROOT",      "SYS_PTRACE",       "SYS_PACCT",
-    "SYS_ADMIN",       "SYS_BOOT",         "SYS_NICE",
-    "SYS_RESOURCE",    "SYS_TIME",         "SYS_TTY_CONFIG",
-    "MKNOD",           "LEASE",            "AUDIT_WRITE",
-    "AUDIT_CONTROL",   "SETFCAP",          "MAC_OVERRIDE",
-    "MAC_ADMIN",       "SYSLOG",           "WAKE_ALARM",
-    "BLOCK_SUSPEND",   "AUDIT_READ",       "PERFMON",
-    "BPF",             "CHECKPOINT_RESTORE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "DAC_READ_SEARCH",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "SETGID",
+    "SETUID",
+    "SETPCAP",
+    "LINUX_IMMUTABLE",
+    "NET_BIND_SERVICE",
+    "NET_BROADCAST",
+    "NET_ADMIN",
+    "NET_RAW",
+    "IPC_LOCK",
+    "IPC_OWNER",
+    "SYS_MODULE",
+    "SYS_RAWIO",
+    "SYS_CHROOT",
+    "SYS_PTRACE",
+    "SYS_PACCT",
+    "SYS_ADMIN",
+    "SYS_BOOT",
+    "SYS_NICE",
+    "SYS_RESOURCE",
+    "SYS_TIME",
+    "SYS_TTY_CONFIG",
+    "MKNOD",
+    "LEASE",
+    "AUDIT_WRITE",
+    "AUDIT_CONTROL",
+    "SETFCAP",
+    "MAC_OVERRIDE",
+    "MAC_ADMIN",
+    "SYSLOG",
+    "WAKE_ALARM",
+    "BLOCK_SUSPEND",
+    "AUDIT_READ",
+    "PERFMON",
+    "BPF",
+    "CHECKPOINT_RESTORE",
 };
 #define N_CAPS ((int)(sizeof(cap_name) / sizeof(cap_name[0])))
 
@@ -1299,8 +1326,8 @@ make_dev(void)
         if (stat(d->path, &st) == -1 || !S_ISCHR(st.st_mode) ||
             st.st_rdev != makedev(d->major, d->minor))
             die(errno, "the host's /dev is not what it should be",
-                "host %s is not the character device %u:%u", d->path,
-                d->major, d->minor);
+                "host %s is not the character device %u:%u", d->path, d->major,
+                d->minor);
         fd = open(rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd == -1 || close(fd) == -1 ||
             mount(d->path, rel, NULL, MS_BIND, NULL) == -1)
@@ -1352,10 +1379,17 @@ mount_kernel_fs(void)
  * unmount them: that is why it is dropped.
  */
 static const char *const masked_paths[] = {
-    "/proc/acpi",        "/proc/asound",    "/proc/kcore",
-    "/proc/keys",        "/proc/latency_stats", "/proc/timer_list",
-    "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-    "/sys/firmware",     "/sys/devices/virtual/powercap",
+    "/proc/acpi",
+    "/proc/asound",
+    "/proc/kcore",
+    "/proc/keys",
+    "/proc/latency_stats",
+    "/proc/timer_list",
+    "/proc/timer_stats",
+    "/proc/sched_debug",
+    "/proc/scsi",
+    "/sys/firmware",
+    "/sys/devices/virtual/powercap",
 };
 static const char *const readonly_paths[] = {
     "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
@@ -1376,11 +1410,10 @@ mask_paths(void)
     for (i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++) {
         if (stat(masked_paths[i], &st) == -1)
             continue; /* not in this kernel */
-        if (S_ISDIR(st.st_mode)
-                ? mount("tmpfs", masked_paths[i], "tmpfs", MS_RDONLY,
-                        "size=0") == -1
-                : mount("/dev/null", masked_paths[i], NULL, MS_BIND, NULL) ==
-                      -1)
+        if (S_ISDIR(st.st_mode) ? mount("tmpfs", masked_paths[i], "tmpfs",
+                                        MS_RDONLY, "size=0") == -1
+                                : mount("/dev/null", masked_paths[i], NULL,
+                                        MS_BIND, NULL) == -1)
             die(errno, NULL, "mask %s", masked_paths[i]);
     }
     say("child: masked /proc/kcore, /proc/keys, /proc/timer_list, "
@@ -1393,8 +1426,8 @@ mask_paths(void)
                 (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) |
                 (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
                 (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0);
-        if (mount(readonly_paths[i], readonly_paths[i], NULL,
-                  MS_BIND | MS_REC, NULL) == -1 ||
+        if (mount(readonly_paths[i], readonly_paths[i], NULL, MS_BIND | MS_REC,
+                  NULL) == -1 ||
             mount(NULL, readonly_paths[i], NULL, flags, NULL) == -1)
             die(errno, NULL, "make %s read-only", readonly_paths[i]);
     }
@@ -1427,8 +1460,7 @@ prepare_root(void)
         "runtime prepares the root where the host does not see it");
     if (cfg.image != NULL)
         mount_overlay();
-    else if (mount(cfg.rootfs, cfg.rootfs, NULL, MS_BIND | MS_REC, NULL) ==
-             -1)
+    else if (mount(cfg.rootfs, cfg.rootfs, NULL, MS_BIND | MS_REC, NULL) == -1)
         die(errno, NULL, "bind mount %s onto itself", cfg.rootfs);
     saved_cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (saved_cwd == -1 || chdir(cfg.rootfs) == -1)
@@ -1457,8 +1489,9 @@ enter_root(void)
         "the host from here on");
     tree = (int)syscall(SYS_open_tree, AT_FDCWD, ".",
                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-    if (tree == -1 || syscall(SYS_move_mount, tree, "", AT_FDCWD, ".",
-                              MOVE_MOUNT_F_EMPTY_PATH) == -1 ||
+    if (tree == -1 ||
+        syscall(SYS_move_mount, tree, "", AT_FDCWD, ".",
+                MOVE_MOUNT_F_EMPTY_PATH) == -1 ||
         fchdir(tree) == -1)
         die(errno, errno == ENOSYS ? "open_tree needs Linux 5.2" : NULL,
             "bind mount %s onto itself (open_tree, move_mount)", cfg.rootfs);
@@ -3268,9 +3301,9 @@ write_id_maps(pid_t child)
     int fd, k;
 
     for (k = 0; k < cfg.n_map; k++)
-        len += snprintf(buf + len, sizeof(buf) - len, "%lu %lu %lu\n",
-                        cfg.map[k].inside, cfg.map[k].outside,
-                        cfg.map[k].count);
+        len +=
+            snprintf(buf + len, sizeof(buf) - len, "%lu %lu %lu\n",
+                     cfg.map[k].inside, cfg.map[k].outside, cfg.map[k].count);
     for (i = 0; i < 2; i++) {
         snprintf(path, sizeof(path), "/proc/%d/%s", (int)child, files[i]);
         fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -4211,8 +4244,8 @@ drop_caps(void)
         die(errno, NULL, "capset");
     say("%scapset and PR_CAPBSET_DROP: %d capabilities kept of %d (CapEff "
         "%016llx): no SYS_ADMIN, SYS_MODULE, SYS_TIME, NET_ADMIN, ...",
-        side, __builtin_popcountll(cfg.caps & ((2ULL << last) - 1)),
-        last + 1, cfg.caps & ((2ULL << last) - 1));
+        side, __builtin_popcountll(cfg.caps & ((2ULL << last) - 1)), last + 1,
+        cfg.caps & ((2ULL << last) - 1));
 }
 
 /*
@@ -4237,16 +4270,27 @@ drop_caps(void)
    file handles (shocker), eBPF, perf, userfaultfd (a tool of kernel
    exploits), the kernel log, and joining namespaces. */
 static const int denied_syscalls[] = {
-    SYS_keyctl,           SYS_add_key,         SYS_request_key,
-    SYS_kexec_load,       SYS_kexec_file_load, SYS_init_module,
-    SYS_finit_module,     SYS_delete_module,   SYS_open_by_handle_at,
-    SYS_name_to_handle_at, SYS_bpf,            SYS_perf_event_open,
-    SYS_userfaultfd,      SYS_syslog,          SYS_setns,
+    SYS_keyctl,
+    SYS_add_key,
+    SYS_request_key,
+    SYS_kexec_load,
+    SYS_kexec_file_load,
+    SYS_init_module,
+    SYS_finit_module,
+    SYS_delete_module,
+    SYS_open_by_handle_at,
+    SYS_name_to_handle_at,
+    SYS_bpf,
+    SYS_perf_event_open,
+    SYS_userfaultfd,
+    SYS_syslog,
+    SYS_setns,
 };
 
-#define STMT(code, k)       ((struct sock_filter)BPF_STMT(code, k))
-#define JUMP(k, t, f)       ((struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, k, t, f))
-#define RET(v)              STMT(BPF_RET | BPF_K, v)
+#define STMT(code, k) ((struct sock_filter)BPF_STMT(code, k))
+#define JUMP(k, t, f)                                                          \
+    ((struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, k, t, f))
+#define RET(v) STMT(BPF_RET | BPF_K, v)
 #define LOAD(field)                                                            \
     STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, field))
 
@@ -4272,8 +4316,7 @@ build_seccomp(struct sock_filter *prog)
                                              X32_SYSCALL_BIT, 0, 1);
     prog[n++] = RET(eperm);
 #endif
-    for (i = 0; i < sizeof(denied_syscalls) / sizeof(denied_syscalls[0]);
-         i++) {
+    for (i = 0; i < sizeof(denied_syscalls) / sizeof(denied_syscalls[0]); i++) {
         prog[n++] = JUMP(denied_syscalls[i], 0, 1);
         prog[n++] = RET(eperm);
     }
@@ -4310,8 +4353,7 @@ load_seccomp(void)
 
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
         die(errno, NULL, "prctl(PR_SET_NO_NEW_PRIVS)");
-    say("%sprctl(PR_SET_NO_NEW_PRIVS, 1): no exec gains privileges now",
-        side);
+    say("%sprctl(PR_SET_NO_NEW_PRIVS, 1): no exec gains privileges now", side);
     if (!cfg.seccomp) {
         say("%s--seccomp off: every system call is allowed", side);
         return;
@@ -4675,8 +4717,7 @@ record_init(pid_t child)
 {
     FILE *f = fopen(cg.record, "ae");
 
-    if (f == NULL || fprintf(f, "init %d\n", (int)child) < 0 ||
-        fclose(f) != 0)
+    if (f == NULL || fprintf(f, "init %d\n", (int)child) < 0 || fclose(f) != 0)
         die(errno, NULL, "write %s", cg.record);
 }
 
@@ -4716,8 +4757,8 @@ list_containers(void)
             if (cmd[i] == '\0')
                 cmd[i] = ' ';
         cmd[n > 0 ? n : 0] = '\0';
-        printf("%-20.*s %8d %8d  %s\n", (int)len - 3, d->d_name,
-               (int)init_pid, runtime, cmd);
+        printf("%-20.*s %8d %8d  %s\n", (int)len - 3, d->d_name, (int)init_pid,
+               runtime, cmd);
     }
     if (dir != NULL)
         closedir(dir);
@@ -4737,8 +4778,7 @@ read_id_map(pid_t pid)
     cfg.n_map = 0;
     while (f != NULL && cfg.n_map < MAX_MAPS &&
            fscanf(f, "%lu %lu %lu", &cfg.map[cfg.n_map].inside,
-                  &cfg.map[cfg.n_map].outside,
-                  &cfg.map[cfg.n_map].count) == 3)
+                  &cfg.map[cfg.n_map].outside, &cfg.map[cfg.n_map].count) == 3)
         cfg.n_map++;
     if (f != NULL)
         fclose(f);
@@ -4755,7 +4795,7 @@ read_id_map(pid_t pid)
 static int
 exec_in(const char *name)
 {
-    static const char *const order[] = {"ipc", "uts",    "net", "pid",
+    static const char *const order[] = {"ipc",  "uts",    "net", "pid",
                                         "time", "cgroup", "mnt", "user"};
     char path[PATH_MAX], joined[128] = "";
     struct stat ours, theirs;
@@ -4786,8 +4826,7 @@ exec_in(const char *name)
         snprintf(path, sizeof(path), "/proc/self/ns/%s", order[i]);
         if (stat(path, &ours) == -1)
             continue; /* not in this kernel */
-        snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)init_pid,
-                 order[i]);
+        snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)init_pid, order[i]);
         if (stat(path, &theirs) == -1)
             die(errno, NULL, "stat %s", path);
         if (ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev)
@@ -4803,8 +4842,7 @@ exec_in(const char *name)
         if (fd[i] == -1)
             continue;
         if (setns(fd[i], 0) == -1)
-            die(errno, NULL, "setns(/proc/%d/ns/%s)", (int)init_pid,
-                order[i]);
+            die(errno, NULL, "setns(/proc/%d/ns/%s)", (int)init_pid, order[i]);
         close(fd[i]);
         snprintf(joined + strlen(joined), sizeof(joined) - strlen(joined),
                  "%s%s", joined[0] ? " " : "", order[i]);

@@ -64,16 +64,16 @@ static const struct call {
 } calls[] = {
     /* KEYCTL_GET_KEYRING_ID of the session keyring, without creating it */
     {"keyctl", SYS_keyctl, 0, -3, 0, 0, 0},
-    {"add_key", SYS_add_key, 0, 0, 0, 0, 0},          /* NULL type */
-    {"request_key", SYS_request_key, 0, 0, 0, 0, 0},  /* NULL type */
-    {"kexec_load", SYS_kexec_load, 0, 0, 0, 0, 0},    /* no segments */
+    {"add_key", SYS_add_key, 0, 0, 0, 0, 0},         /* NULL type */
+    {"request_key", SYS_request_key, 0, 0, 0, 0, 0}, /* NULL type */
+    {"kexec_load", SYS_kexec_load, 0, 0, 0, 0, 0},   /* no segments */
     {"kexec_file_load", SYS_kexec_file_load, -1, -1, 0, 0, 0},
-    {"init_module", SYS_init_module, 0, 0, 0, 0, 0},  /* no image */
+    {"init_module", SYS_init_module, 0, 0, 0, 0, 0}, /* no image */
     {"finit_module", SYS_finit_module, -1, 0, 0, 0, 0},
     {"delete_module", SYS_delete_module, 0, 0, 0, 0, 0}, /* NULL name */
     {"open_by_handle_at", SYS_open_by_handle_at, -1, 0, 0, 0, 0},
     {"name_to_handle_at", SYS_name_to_handle_at, -1, 0, 0, 0, 0},
-    {"bpf", SYS_bpf, -1, 0, 0, 0, 0},                 /* no command -1 */
+    {"bpf", SYS_bpf, -1, 0, 0, 0, 0}, /* no command -1 */
     {"perf_event_open", SYS_perf_event_open, 0, 0, 0, 0, 0},
     {"userfaultfd", SYS_userfaultfd, -1, 0, 0, 0, 0}, /* bad flags */
     {"syslog", SYS_syslog, 10, 0, 0, 0, 0},           /* buffer size */
@@ -81,7 +81,7 @@ static const struct call {
     {"unshare(CLONE_NEWUSER)", SYS_unshare, CLONE_NEWUSER, 0, 0, 0, 0},
     {"unshare(CLONE_NEWNS)", SYS_unshare, CLONE_NEWNS, 0, 0, 0, 0},
     {"unshare(CLONE_NEWNET)", SYS_unshare, CLONE_NEWNET, 0, 0, 0, 0},
-    {"clone3", SYS_clone3, 0, 0, 0, 0, 0},            /* NULL args */
+    {"clone3", SYS_clone3, 0, 0, 0, 0, 0}, /* NULL args */
 };
 
 static int

@@ -18,7 +18,7 @@ function flush_item() {
         printf "%s", item >> (out "/" key)
         close(out "/" key)
     }
-    item = ""; key = ""; comment = ""
+    item = ""; key = ""; comment = ""; first = ""
 }
 
 function find_key(line, code, start_depth,    s) {
@@ -42,6 +42,11 @@ function find_key(line, code, start_depth,    s) {
         return s
     }
     if ((start_depth == 0 || line ~ /^}/) && code ~ /[;{][ \t]*$/) {
+        # A declaration over several lines is named on its first one.
+        if (match(first, /[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])*[ ]*(=|;|__attribute__)/)) {
+            s = substr(first, RSTART, RLENGTH); sub(/[^A-Za-z0-9_].*/, "", s)
+            return s
+        }
         if (match(line, /[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])*[ ]*(=|;|__attribute__)/)) {
             s = substr(line, RSTART, RLENGTH); sub(/[^A-Za-z0-9_].*/, "", s)
             return s
@@ -72,6 +77,7 @@ BEGIN { depth = 0; in_comment = 0; item = ""; key = ""; comment = "" }
         if (line ~ /^[ \t]*$/) next
         item = comment
         comment = ""
+        first = line
     }
     start_depth = depth
     item = item line "\n"
