@@ -888,6 +888,158 @@ whiteout_names(void **state)
 }
 #endif
 
+#if LESSON >= 7
+static void
+userns_maps(void **state)
+{
+    (void)state;
+    assert_int_equal(PARSE("run", "true"), -1);
+    assert_int_equal(cfg.userns, 1);
+    assert_int_equal(cfg.n_map, 1);
+    assert_int_equal(host_id(0), 100000);
+    assert_int_equal(host_id(65535), 165535);
+    assert_int_equal((long)host_id(65536), -1);
+    assert_int_equal(container_id(100005), 5);
+    assert_int_equal(container_id(0), 65534); /* unmapped: nobody */
+    assert_int_equal(PARSE("run", "--userns", "0:200000:10,10:300000:5", "x"),
+                     -1);
+    assert_int_equal(cfg.n_map, 2);
+    assert_int_equal(host_id(12), 300002);
+    assert_int_equal(container_id(300004), 14);
+    assert_int_equal(PARSE("run", "--no-userns", "x"), -1);
+    assert_int_equal(cfg.userns, 0);
+    assert_int_equal(host_id(7), 7);
+}
+
+static void
+bad_userns_maps(void **state)
+{
+    static const char *const bad[][2] = {
+        {"0:100000", "INSIDE:OUTSIDE:COUNT"},
+        {"0:1:2:3", "INSIDE:OUTSIDE:COUNT"},
+        {"0:100000:0", "empty range"},
+        {"0:4294967290:10", "past ID"},
+        {"0:100:10,5:200:10", "overlap"},
+        {"0:100:10,20:105:10", "overlap"},
+        {"1:100000:10", "does not map ID 0"},
+        {"0:1:1,1:2:1,2:3:1,3:4:1,4:5:1,5:6:1", "more than 5"},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(PARSE("run", "--userns", (char *)bad[i][0], "x"),
+                         EXIT_RUNTIME);
+        assert_non_null(strstr(err_text, bad[i][1]));
+    }
+}
+
+static void
+capability_names(void **state)
+{
+    (void)state;
+    assert_int_equal(N_CAPS, CAP_LAST_CAP + 1);
+    assert_int_equal(parse_cap("NET_ADMIN"), 1ULL << CAP_NET_ADMIN);
+    assert_int_equal(parse_cap("cap_sys_time"), 1ULL << CAP_SYS_TIME);
+    assert_int_equal(parse_cap("CHECKPOINT_RESTORE"),
+                     1ULL << CAP_CHECKPOINT_RESTORE);
+    assert_int_equal(parse_cap("all"), (1ULL << N_CAPS) - 1);
+    assert_int_equal(parse_cap("FOO"), 0);
+    assert_int_equal(__builtin_popcountll(DEFAULT_CAPS), 14);
+    assert_int_equal(
+        PARSE("run", "--cap-drop", "ALL", "--cap-add", "KILL", "x"), -1);
+    assert_int_equal(cfg.caps, 1ULL << CAP_KILL);
+    assert_int_equal(PARSE("run", "--cap-add", "CAP_FOO", "x"), EXIT_RUNTIME);
+    assert_non_null(strstr(err_text, "no such capability"));
+}
+
+/* A classic BPF interpreter for what build_seccomp() emits: loads of
+   struct seccomp_data, jeq, jge, jset, ret. */
+static unsigned int
+run_filter(const struct sock_filter *f, int n, unsigned int arch, int nr,
+           unsigned long arg0)
+{
+    struct seccomp_data d = {.nr = nr, .arch = arch};
+    uint32_t a = 0;
+    int pc;
+
+    d.args[0] = arg0;
+    for (pc = 0; pc < n; pc++) {
+        const struct sock_filter *i = &f[pc];
+
+        switch (i->code) {
+        case BPF_LD | BPF_W | BPF_ABS:
+            assert_true(i->k + 4 <= sizeof(d));
+            memcpy(&a, (char *)&d + i->k, 4);
+            break;
+        case BPF_JMP | BPF_JEQ | BPF_K:
+            pc += a == i->k ? i->jt : i->jf;
+            break;
+        case BPF_JMP | BPF_JGE | BPF_K:
+            pc += a >= i->k ? i->jt : i->jf;
+            break;
+        case BPF_JMP | BPF_JSET | BPF_K:
+            pc += (a & i->k) ? i->jt : i->jf;
+            break;
+        case BPF_RET | BPF_K:
+            return i->k;
+        default:
+            fail_msg("instruction %d: code %#x", pc, i->code);
+        }
+    }
+    fail_msg("the filter ran off its end");
+    return 0;
+}
+
+static void
+seccomp_filter(void **state)
+{
+    struct sock_filter f[64];
+    const unsigned int eperm = SECCOMP_RET_ERRNO | EPERM;
+    int n = build_seccomp(f);
+    size_t i;
+
+    (void)state;
+    assert_true(n > 0 && n <= 64);
+    for (i = 0; i < sizeof(denied_syscalls) / sizeof(denied_syscalls[0]); i++)
+        assert_int_equal(run_filter(f, n, SECCOMP_ARCH, denied_syscalls[i], 0),
+                         eperm);
+    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_keyctl, 0), eperm);
+    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_bpf, 0), eperm);
+    /* Ordinary calls pass. */
+    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_read, 0),
+                     SECCOMP_RET_ALLOW);
+    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_execve, 0),
+                     SECCOMP_RET_ALLOW);
+    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_mount, 0),
+                     SECCOMP_RET_ALLOW);
+    /* clone and unshare: only with a CLONE_NEW* flag. */
+    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_clone, SIGCHLD),
+                     SECCOMP_RET_ALLOW);
+    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_clone,
+                                CLONE_VM | CLONE_THREAD | CLONE_SIGHAND),
+                     SECCOMP_RET_ALLOW);
+    assert_int_equal(
+        run_filter(f, n, SECCOMP_ARCH, SYS_clone, CLONE_NEWUSER | SIGCHLD),
+        eperm);
+    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_unshare, CLONE_FILES),
+                     SECCOMP_RET_ALLOW);
+    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_unshare, CLONE_NEWNS),
+                     eperm);
+    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_unshare, CLONE_NEWTIME),
+                     eperm);
+    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_clone3, 0),
+                     SECCOMP_RET_ERRNO | ENOSYS);
+    /* Another ABI is killed, whatever the call. */
+    assert_int_equal(run_filter(f, n, AUDIT_ARCH_I386, SYS_read, 0),
+                     SECCOMP_RET_KILL_PROCESS);
+#if defined(__x86_64__)
+    assert_int_equal(
+        run_filter(f, n, SECCOMP_ARCH, X32_SYSCALL_BIT | SYS_read, 0), eperm);
+#endif
+}
+#endif
+
 int
 main(void)
 {
@@ -940,6 +1092,12 @@ main(void)
         TEST(ustar_prefix_and_pax),
         TEST(member_paths),
         TEST(whiteout_names),
+#endif
+#if LESSON >= 7
+        TEST(userns_maps),
+        TEST(bad_userns_maps),
+        TEST(capability_names),
+        TEST(seccomp_filter),
 #endif
     };
 
