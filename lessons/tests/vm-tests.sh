@@ -41,4 +41,21 @@ for dir in lesson0[3-9]-*; do
         RUN=$PWD/$dir/run LESSON=$n bash "$t" 2>&1 | sed -u 's/^/CL-VM: /'
     done
 done
+# A host that forbids user namespaces: this VM may be changed so, the
+# machine running the tests may not.
+for dir in lesson0[7-9]-*; do
+    [ -x "$dir/run" ] || continue
+    echo 0 >/proc/sys/user/max_user_namespaces
+    out=$(unshare -n "$dir/run" -q --net none true 2>&1)
+    rc=$?
+    echo 1000 >/proc/sys/user/max_user_namespaces
+    if [ "$rc" = 125 ] && echo "$out" | grep -q 'forbids user namespaces'; then
+        say ok "$dir: a host without user namespaces: 125, and says why"
+    else
+        say FAIL "$dir: a host without user namespaces: 125, and says why ($rc: $out)"
+    fi
+    out=$(unshare -n "$dir/run" -q --net none --no-userns true 2>&1)
+    [ $? = 0 ] && say ok "$dir:   ... --no-userns runs there" ||
+        say FAIL "$dir:   ... --no-userns runs there ($out)"
+done
 ! grep -q '^FAIL' "$RESULTS"

@@ -86,7 +86,7 @@ build_initrd() {
         chmod sleep timeout truncate readlink basename dirname id nproc tee \
         cut printf ls ln env grep sed mawk unshare nsenter setpriv losetup \
         script pgrep ps ip find touch mount umount uname hostname true false \
-        dd kill awk tar sha256sum xargs; do
+        dd kill awk tar sha256sum xargs mkfifo ipcmk ipcrm; do
         copy_bin "$root" "$(command -v "$b")"
     done
     ln -sf mawk "$root/usr/bin/awk" 2>/dev/null
