@@ -3344,26 +3344,42 @@ beside_exe(const char *what, char *out)
  * Unpack one layer into the cache, unless it is there: LAYERS/SHA256 is
  * the layer, made under a temporary name and renamed into place, so that
  * a half-unpacked layer is never used and two runtimes racing for one
- * layer both end up with the same one.
+ * layer both end up with the same one. Hashing a 5 MB tar takes longer
+ * than starting the container, so the digest is remembered, as git's
+ * index does, under the tar's device, inode, size, mtime and ctime (no
+ * write leaves the ctime as it was): LAYERS/.digests/KEY -> SHA256.
  */
 static void
 cache_layer(const char *tar, char *dir)
 {
-    char hex[65], tmp[PATH_MAX], why[PATH_MAX] = "";
+    char hex[65], tmp[PATH_MAX], why[PATH_MAX] = "", memo[PATH_MAX], key[160];
     unsigned char buf[65536];
     struct sha256 s;
+    struct stat st;
     const char *bad;
     ssize_t n;
     int fd, root;
 
     fd = open(tar, O_RDONLY | O_CLOEXEC);
-    if (fd == -1)
+    if (fd == -1 || fstat(fd, &st) == -1)
         die(errno, "the manifest names layers relative to itself", "layer %s",
             tar);
-    sha256_init(&s);
-    while ((n = read(fd, buf, sizeof(buf))) > 0)
-        sha256_update(&s, buf, (size_t)n);
-    sha256_hex(&s, hex);
+    snprintf(key, sizeof(key), "%lx-%lx-%lld-%lld.%09ld-%lld.%09ld",
+             (unsigned long)st.st_dev, (unsigned long)st.st_ino,
+             (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+             st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec,
+             st.st_ctim.tv_nsec);
+    join(memo, img.cache, "/.digests/", key);
+    if (readlink(memo, hex, sizeof(hex)) != 64) {
+        sha256_init(&s);
+        while ((n = read(fd, buf, sizeof(buf))) > 0)
+            sha256_update(&s, buf, (size_t)n);
+        sha256_hex(&s, hex);
+        join(tmp, img.cache, "/", ".digests");
+        mkdir(tmp, 0700);
+        (void)!symlink(hex, memo); /* a cache: a failure costs a hash */
+    }
+    hex[64] = '\0';
     join(dir, img.cache, "/", hex);
     if (access(dir, F_OK) == 0) {
         say("layer %s: sha256 %.12s..., already unpacked in the cache", tar,
