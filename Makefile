@@ -15,6 +15,8 @@ help:
 	@echo "make test-vm    the tests on pure cgroup v2 and full v1 hosts, in qemu"
 	@echo "make escapes    the escape lab (as root): every probe in every lesson,"
 	@echo "                OPEN or BLOCKED, as a table (lessons/escapes/matrix)"
+	@echo "make bench      start-up of lesson03 and lesson07 against crun, runc,"
+	@echo "                bubblewrap (as root; installs them): build/bench/report.md"
 	@echo "make deps       install the Debian packages the tests need"
 	@echo "make doctor     check this host: root, kernel, namespaces, cgroups, ..."
 	@echo "make graph PID=N  draw process N's namespaces beside the host's, its"
@@ -63,6 +65,10 @@ escapes:
 	@$(MAKE) -s all >/dev/null
 	@bash lessons/tests/escapes.sh --table
 
+# The start-up benchmark (lessons/tools/bench.sh): never part of `make test`.
+bench:
+	@bash lessons/tools/bench.sh
+
 # nsgraph: a running container's namespaces, cgroups, layers and veth,
 # as Graphviz DOT, rendered by dot(1).
 build/nsgraph: lessons/tools/nsgraph.c
@@ -94,6 +100,6 @@ clean:
 	@for d in $(LESSONS); do $(MAKE) -C $$d clean; done
 	rm -rf build run lessons/tests/unit/test_*_lesson*
 
-.PHONY: help all rootfs image deps test test-vm doctor diffs format clean \
+.PHONY: help all rootfs image deps test test-vm doctor diffs format clean bench \
 	escapes \
 	graph diagrams

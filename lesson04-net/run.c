@@ -1308,24 +1308,21 @@ connect_net(pid_t child)
         cfg.net == NET_VETH ? "its gateway" : "a port of the bridge");
 }
 
-/* After the container: the kernel removes the pair when the namespace is
-   freed, but in the background, moments later; deleting the host's end
-   now removes both ends at once. */
+/*
+ * After the container: the kernel deletes the pair when it frees the
+ * container's network namespace, in the background, a moment after its
+ * last process exits. The runtime does not wait for it, nor deletes it
+ * itself: a deletion waits for an RCU grace period (30 ms on a busy host),
+ * and would make every exit that much slower. --cleanup deletes the end
+ * of a runtime that is gone, if it is still there.
+ */
 static void
 disconnect_net(void)
 {
-    int fd, index;
-
-    if (net.host_if[0] == '\0')
-        return;
-    index = (int)if_nametoindex(net.host_if);
-    if (index == 0) {
-        say("the veth pair went with the container's network namespace");
-        return;
-    }
-    fd = nl_open();
-    link_delete(fd, index, net.host_if);
-    close(fd);
+    if (net.host_if[0] != '\0')
+        say("%s goes with the container's network namespace: the kernel "
+            "deletes the pair in the background",
+            net.host_if);
 }
 
 /* Inside the container, its own netlink socket sees only lo and eth0. */
