@@ -161,6 +161,18 @@ elif [ "$(cat "$deb" 2>/dev/null)" = 0 ]; then
         "for unprivileged experiments: sysctl kernel.unprivileged_userns_clone=1"
 else row userns-limit ok "not restricted"; fi
 
+# 10b. lesson07: user namespaces allowed even to root, seccomp filters
+max=$(cat /proc/sys/user/max_user_namespaces 2>/dev/null)
+if [ "${max:-1}" = 0 ]; then
+    row max-userns FAIL "user.max_user_namespaces is 0: no user namespace at all (lesson07)" \
+        "sysctl user.max_user_namespaces=15000, or run lesson07 with --no-userns"
+else row max-userns ok "user.max_user_namespaces ${max:-?} (lesson07)"; fi
+if grep -qw kill_process /proc/sys/kernel/seccomp/actions_avail 2>/dev/null &&
+    grep -qw errno /proc/sys/kernel/seccomp/actions_avail; then
+    row seccomp ok "filters with errno and kill_process (lesson07)"
+else row seccomp FAIL "no seccomp filter support (CONFIG_SECCOMP_FILTER, Linux 4.14) (lesson07)" \
+    "a kernel with CONFIG_SECCOMP_FILTER, or run lesson07 with --seccomp off"; fi
+
 # 11. WSL
 if grep -qiE 'microsoft|wsl' /proc/version 2>/dev/null; then
     row wsl info "WSL2: works with a recent WSL kernel; cgroup v1 controllers may be missing"
@@ -171,6 +183,8 @@ cc=""
 for c in cc gcc; do have "$c" && { cc=$c; break; }; done
 if [ -n "$cc" ]; then row compiler ok "$cc: $("$cc" --version 2>/dev/null | head -n 1)"
 else row compiler FAIL "no cc or gcc" "apt-get install build-essential"; fi
+if [ -n "$(ls /usr/lib/*/libc.a /usr/lib/libc.a 2>/dev/null)" ]; then row static-libc ok "libc.a: lesson07 links statically"
+else row static-libc FAIL "no libc.a: lesson07 links statically" "apt-get install libc6-dev (Fedora: glibc-static)"; fi
 if [ -e /usr/include/cmocka.h ]; then row cmocka ok "/usr/include/cmocka.h"
 else row cmocka WARN "cmocka.h missing (only the tests need it)" "make deps"; fi
 
