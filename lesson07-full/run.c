@@ -1451,13 +1451,18 @@ static void mount_overlay(void);
 static void
 prepare_root(void)
 {
-    if (unshare(CLONE_NEWNS) == -1)
-        die(errno, NULL, "unshare(CLONE_NEWNS) for the runtime");
+    /* On a hybrid host the runtime has one already (for the hierarchies
+       it mounted): every mount in it is private. */
+    if (cg.priv[0] == '\0') {
+        if (unshare(CLONE_NEWNS) == -1)
+            die(errno, NULL, "unshare(CLONE_NEWNS) for the runtime");
+        check_new_mount_ns();
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+            die(errno, NULL, "mount --make-rprivate /");
+        say("unshare(CLONE_NEWNS), mount(\"/\", MS_REC | MS_PRIVATE): the "
+            "runtime prepares the root where the host does not see it");
+    }
     check_new_mount_ns();
-    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
-        die(errno, NULL, "mount --make-rprivate /");
-    say("unshare(CLONE_NEWNS), mount(\"/\", MS_REC | MS_PRIVATE): the "
-        "runtime prepares the root where the host does not see it");
     if (cfg.image != NULL)
         mount_overlay();
     else if (mount(cfg.rootfs, cfg.rootfs, NULL, MS_BIND | MS_REC, NULL) == -1)
