@@ -3257,34 +3257,23 @@ freeze(const char *name, int on)
 
 /* ---- the user namespace and the time namespace --------------------- */
 
-/* The host ID that container ID id is, through --userns; -1 if none. */
+/* Through --userns: container ID id as a host ID (to_host), or host ID
+   id as a container ID; -1 if the map has no such ID. */
 static unsigned long
-host_id(unsigned long id)
+map_id(unsigned long id, int to_host)
 {
+    unsigned long from, to;
     int i;
 
     if (!cfg.userns)
         return id;
-    for (i = 0; i < cfg.n_map; i++)
-        if (id >= cfg.map[i].inside &&
-            id - cfg.map[i].inside < cfg.map[i].count)
-            return id - cfg.map[i].inside + cfg.map[i].outside;
+    for (i = 0; i < cfg.n_map; i++) {
+        from = to_host ? cfg.map[i].inside : cfg.map[i].outside;
+        to = to_host ? cfg.map[i].outside : cfg.map[i].inside;
+        if (id >= from && id - from < cfg.map[i].count)
+            return id - from + to;
+    }
     return (unsigned long)-1;
-}
-
-/* ... and the other way: the container ID that host ID id shows as. */
-static unsigned long
-container_id(unsigned long id)
-{
-    int i;
-
-    if (!cfg.userns)
-        return id;
-    for (i = 0; i < cfg.n_map; i++)
-        if (id >= cfg.map[i].outside &&
-            id - cfg.map[i].outside < cfg.map[i].count)
-            return id - cfg.map[i].outside + cfg.map[i].inside;
-    return 65534; /* the kernel's overflow ID: "nobody" */
 }
 
 /*
@@ -3318,7 +3307,7 @@ write_id_maps(pid_t child)
     }
     say("/proc/%d/uid_map and gid_map: \"%.*s\": root inside is ID %lu on "
         "the host",
-        (int)child, (int)len - 1, buf, host_id(0));
+        (int)child, (int)len - 1, buf, map_id(0, 1));
 }
 
 /*
@@ -3336,7 +3325,7 @@ become_root(void)
         die(errno, NULL, "setresgid(0), setgroups(0), setresuid(0)");
     say("%ssetresuid(0, 0, 0): root in the user namespace, UID %lu "
         "outside; capabilities over its namespaces only",
-        side, host_id(0));
+        side, map_id(0, 1));
 }
 
 /*
@@ -3767,7 +3756,7 @@ unpack(int tarfd, int root, char *why, size_t whysize)
             /* Never through a symlink: a layer's own link could point
                anywhere on the host. Owners shifted into the user
                namespace's range: the container's root owns its files. */
-            fchownat(dir, name, host_id(e.uid), host_id(e.gid),
+            fchownat(dir, name, map_id(e.uid, 1), map_id(e.gid, 1),
                      AT_SYMLINK_NOFOLLOW);
             if (e.type != '2' && e.type != '1')
                 fchmodat(dir, name, e.mode, AT_SYMLINK_NOFOLLOW);
@@ -3958,7 +3947,7 @@ load_image(void)
         die(errno, NULL, "mkdir %s", img.cache);
     if (cfg.userns)
         say("layers for the user namespace: owners shifted by %lu, in %s",
-            host_id(0), img.cache);
+            map_id(0, 1), img.cache);
     for (i = 0; i < img.n; i++)
         cache_layer(tars[i], img.layer[i]);
 }
@@ -3992,7 +3981,7 @@ make_container_dirs(void)
     img.owner = getpid();
     atexit(remove_container_dirs);
     /* The upper layer's top is the container's "/": its root's. */
-    if (chown(img.upper, host_id(0), host_id(0)) == -1)
+    if (chown(img.upper, map_id(0, 1), map_id(0, 1)) == -1)
         die(errno, NULL, "chown %s", img.upper);
     /* Whose it is, for --cleanup: "PID STARTTIME", as a lease. */
     join(dir, img.dir, "/", "owner");
@@ -4113,8 +4102,10 @@ commit_one(const char *path, const struct stat *st, int flag, struct FTW *f)
     if (f->level == 0)
         return 0;
     /* The layer holds the owners the container saw, not the host's. */
-    ids.st_uid = container_id(st->st_uid);
-    ids.st_gid = container_id(st->st_gid);
+    ids.st_uid = map_id(st->st_uid, 0);
+    ids.st_gid = map_id(st->st_gid, 0);
+    if (ids.st_uid == (uid_t)-1 || ids.st_gid == (gid_t)-1)
+        ids.st_uid = ids.st_gid = 65534; /* the kernel's "nobody" */
     st = &ids;
     if (S_ISCHR(st->st_mode) && st->st_rdev == makedev(0, 0)) {
         whiteout_name(rel, name);

@@ -896,19 +896,19 @@ userns_maps(void **state)
     assert_int_equal(PARSE("run", "true"), -1);
     assert_int_equal(cfg.userns, 1);
     assert_int_equal(cfg.n_map, 1);
-    assert_int_equal(host_id(0), 100000);
-    assert_int_equal(host_id(65535), 165535);
-    assert_int_equal((long)host_id(65536), -1);
-    assert_int_equal(container_id(100005), 5);
-    assert_int_equal(container_id(0), 65534); /* unmapped: nobody */
+    assert_int_equal(map_id(0, 1), 100000);
+    assert_int_equal(map_id(65535, 1), 165535);
+    assert_int_equal((long)map_id(65536, 1), -1);
+    assert_int_equal(map_id(100005, 0), 5);
+    assert_int_equal((long)map_id(0, 0), -1); /* unmapped */
     assert_int_equal(PARSE("run", "--userns", "0:200000:10,10:300000:5", "x"),
                      -1);
     assert_int_equal(cfg.n_map, 2);
-    assert_int_equal(host_id(12), 300002);
-    assert_int_equal(container_id(300004), 14);
+    assert_int_equal(map_id(12, 1), 300002);
+    assert_int_equal(map_id(300004, 0), 14);
     assert_int_equal(PARSE("run", "--no-userns", "x"), -1);
     assert_int_equal(cfg.userns, 0);
-    assert_int_equal(host_id(7), 7);
+    assert_int_equal(map_id(7, 1), 7);
 }
 
 static void
