@@ -1541,7 +1541,8 @@ put_owner(FILE *f)
     fprintf(f, "%d %llu\n", (int)getpid(), start_time(getpid()));
 }
 
-/* Does the owner named by F's first line still run? */
+/* Does the owner named by F's first line still run? A zombie does not:
+   killed, it waits only for its parent to reap it. */
 static int
 owner_alive(FILE *f)
 {
@@ -1549,7 +1550,7 @@ owner_alive(FILE *f)
     int pid;
 
     return fscanf(f, "%d %llu", &pid, &t) == 2 && t != 0 &&
-           start_time(pid) == t;
+           start_time(pid) == t && !gone(pid);
 }
 
 /*

@@ -1954,7 +1954,8 @@ put_owner(FILE *f)
     fprintf(f, "%d %llu\n", (int)getpid(), start_time(getpid()));
 }
 
-/* Does the owner named by F's first line still run? */
+/* Does the owner named by F's first line still run? A zombie does not:
+   killed, it waits only for its parent to reap it. */
 static int
 owner_alive(FILE *f)
 {
@@ -1962,7 +1963,7 @@ owner_alive(FILE *f)
     int pid;
 
     return fscanf(f, "%d %llu", &pid, &t) == 2 && t != 0 &&
-           start_time(pid) == t;
+           start_time(pid) == t && !gone(pid);
 }
 
 /*
@@ -3998,10 +3999,10 @@ make_container_dirs(void)
  * In the runtime, after / is private: overlay with lowerdir=TOP:...:BASE,
  * upperdir and workdir. A read finds the topmost layer that has the file;
  * the first write copies it up into upperdir. Paths are given relative to
- * the cache (the cwd), as the options must fit in one page. A copy-up
- * gives the new file its old owner: if that owner had no ID in the user
- * namespace, the copy-up would fail with EOVERFLOW; hence the shifted
- * layers.
+ * the cache (the cwd), as the options must fit in one page. Mounted by
+ * the host's root, it works on any kernel; with a user namespace, the
+ * layers were shifted so that the container's root owns its files (else
+ * they would be nobody's, and root inside could not write its own /etc).
  */
 static void
 mount_overlay(void)
@@ -4220,11 +4221,12 @@ reclaim_container_dirs(void)
 /* ---- hardening: capabilities, no_new_privs, seccomp ----------------- */
 
 /*
- * Root's power is a set of capabilities. Keep cfg.caps in every set: the
- * bounding set (the most any later exec can gain; dropping needs
- * CAP_SETPCAP, so it goes first), then permitted, effective and
- * inheritable with capset(2); the ambient set is emptied. When root execs
- * a program, its new permitted set is inheritable | bounding: cfg.caps.
+ * Root's power is a set of capabilities. Keep cfg.caps in the bounding set
+ * (the most any later exec can gain; dropping needs CAP_SETPCAP, so it
+ * goes first), then in permitted and effective with capset(2); ambient
+ * and inheritable are emptied (Docker since 20.10.14, CVE-2022-24769: a
+ * program with inheritable file capabilities gained them from it). When
+ * root execs a program, its new permitted set is the bounding set: cfg.caps.
  */
 static void
 drop_caps(void)
@@ -4246,9 +4248,9 @@ drop_caps(void)
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
         errno != EINVAL) /* EINVAL: before Linux 4.3, no ambient set */
         die(errno, NULL, "prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
-    d[0].effective = d[0].permitted = d[0].inheritable = (uint32_t)cfg.caps;
-    d[1].effective = d[1].permitted = d[1].inheritable =
-        (uint32_t)(cfg.caps >> 32);
+    memset(d, 0, sizeof(d)); /* inheritable: none */
+    d[0].effective = d[0].permitted = (uint32_t)cfg.caps;
+    d[1].effective = d[1].permitted = (uint32_t)(cfg.caps >> 32);
     if (syscall(SYS_capset, &h, d) == -1)
         die(errno, NULL, "capset");
     say("%scapset and PR_CAPBSET_DROP: %d capabilities kept of %d (CapEff "
@@ -4797,9 +4799,10 @@ read_id_map(pid_t pid)
  * --exec NAME: run a command in a running container, as docker exec and
  * nsenter do. Into its cgroups first (as the host's root), then into each
  * of its namespaces with setns(2) on /proc/PID/ns/X, the user namespace
- * last (after it, the host's privileges are gone). PID and time
- * namespaces apply to children only: the command is a child, forked
- * after. It gets the same hardening as the container's own PID 1.
+ * last (after it, the host's privileges are gone). A PID namespace takes
+ * only the children of the process that joins it: the command is a
+ * child, forked after. It gets the same hardening as the container's own
+ * PID 1.
  */
 static int
 exec_in(const char *name)

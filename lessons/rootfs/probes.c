@@ -62,6 +62,7 @@
    (The initial mount and network namespaces have no fixed number.) */
 #define PROC_UTS_INIT_INO 0xEFFFFFFEU
 #define PROC_PID_INIT_INO 0xEFFFFFFCU
+#define PROC_USER_INIT_INO 0xEFFFFFFDU
 
 static const char *name; /* the probe running, for verdict() */
 
@@ -423,13 +424,17 @@ p_module(void)
 
 /* 11: set the clock. CLOCK_REALTIME is not namespaced (time namespaces
    offset only the monotonic and boot clocks): CAP_SYS_TIME sets the
-   host's. Only the capability is looked at. */
+   host's, if it is held in the initial user namespace; in another it
+   counts for nothing here. Only the capability is looked at. */
 static int
 p_clock(void)
 {
-    if (has_cap(CAP_SYS_TIME))
-        return verdict(1, "CAP_SYS_TIME is in the effective set");
-    return verdict(0, "no CAP_SYS_TIME");
+    if (!has_cap(CAP_SYS_TIME))
+        return verdict(0, "no CAP_SYS_TIME");
+    if (ns_ino("self", "user") != PROC_USER_INIT_INO)
+        return verdict(0, "CAP_SYS_TIME, but in a user namespace: the kernel "
+                          "asks for it in the initial one");
+    return verdict(1, "CAP_SYS_TIME is in the effective set");
 }
 
 /* 12: "shocker": open_by_handle_at(2) opens any inode of a filesystem by

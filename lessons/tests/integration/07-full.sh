@@ -51,8 +51,8 @@ ok" "$OUT"
 
 # Capabilities, no_new_privs, seccomp.
 ct -q sh -c 'grep -E "^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):" /proc/self/status'
-expect_eq "capabilities: Docker's 14, ambient none; NoNewPrivs 1; Seccomp 2" \
-    "CapInh:	$DEFAULT_CAPS
+expect_eq "capabilities: Docker's 14, inheritable and ambient none; NoNewPrivs 1; Seccomp 2" \
+    "CapInh:	0000000000000000
 CapPrm:	$DEFAULT_CAPS
 CapEff:	$DEFAULT_CAPS
 CapBnd:	$DEFAULT_CAPS
