@@ -60,8 +60,8 @@
 /* The kernel gives the initial namespaces fixed inode numbers
    (include/linux/proc_ns.h); every namespace made later gets a new one.
    (The initial mount and network namespaces have no fixed number.) */
-#define PROC_UTS_INIT_INO 0xEFFFFFFEU
-#define PROC_PID_INIT_INO 0xEFFFFFFCU
+#define PROC_UTS_INIT_INO  0xEFFFFFFEU
+#define PROC_PID_INIT_INO  0xEFFFFFFCU
 #define PROC_USER_INIT_INO 0xEFFFFFFDU
 
 static const char *name; /* the probe running, for verdict() */

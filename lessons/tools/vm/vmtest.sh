@@ -104,8 +104,10 @@ build_initrd() {
     echo "root:x:0:" >"$root/etc/group"
     echo cl-vm >"$root/etc/hostname"
     # This tree: the lessons, the rootfs, the tests.
-    tar -C "$TOP" --exclude=./build/vm --exclude=./build/layers \
-        --exclude=./build/containers --exclude=./.git -cf - . |
+    # Not the layer caches: tar would drop their overlay xattrs.
+    tar -C "$TOP" --exclude=./build/vm --exclude='./build/layers*' \
+        --exclude=./build/bench --exclude=./build/containers --exclude=./.git \
+        -cf - . |
         tar -C "$root/cl" -xf -
     install -m 755 lessons/tools/vm/init "$root/init"
     (cd "$root" && find . | busybox cpio -o -H newc 2>/dev/null) >"$VM/initrd"
