@@ -95,7 +95,11 @@ v plain 1 /bin/true
 v lesson03 1 "$L03 -q /bin/true"
 v lesson03-static 1 "$L03S -q --rootfs $ROOTFS /bin/true"
 v lesson07 1 "$L07 -q /bin/true"
+# Each without one feature: what that feature costs.
 v lesson07-no-net 1 "$L07 -q --net none /bin/true"
+v lesson07-no-image 1 "$L07 -q --rootfs $ROOTFS /bin/true"
+v lesson07-no-userns 1 "$L07 -q --no-userns /bin/true"
+v lesson07-no-seccomp 1 "$L07 -q --seccomp off /bin/true"
 command -v unshare >/dev/null &&
     v unshare+chroot 1 "unshare -m -u -i -p -n -f chroot $ROOTFS /bin/true"
 command -v bwrap >/dev/null &&
