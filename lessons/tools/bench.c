@@ -14,6 +14,12 @@
  * waited for), and how many runs failed.
  *
  * Usage: bench ROUNDS FILE
+ *        bench --timeline COMMAND [ARG...]
+ *
+ * --timeline runs COMMAND once with its stderr on a pipe and prints each
+ * line it writes there with the time it arrived, in milliseconds after
+ * the fork, then the time it exited: a runtime's narration, one write(2)
+ * a line, becomes a profile of its steps.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -142,11 +148,56 @@ cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+static int
+timeline(char **argv)
+{
+    char buf[65536], *line, *nl;
+    int p[2], status;
+    long long start, t;
+    size_t have = 0;
+    ssize_t n;
+    pid_t pid;
+
+    if (pipe(p) == -1) {
+        perror("pipe");
+        return 2;
+    }
+    start = now_us();
+    pid = fork();
+    if (pid == 0) {
+        dup2(p[1], 2);
+        close(p[0]);
+        close(p[1]);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    close(p[1]);
+    while ((n = read(p[0], buf + have, sizeof(buf) - 1 - have)) > 0) {
+        t = now_us() - start;
+        have += (size_t)n;
+        buf[have] = '\0';
+        for (line = buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+            *nl = '\0';
+            printf("%8.2f %s\n", t / 1000.0, line);
+        }
+        have -= (size_t)(line - buf);
+        memmove(buf, line, have);
+        if (have == sizeof(buf) - 1)
+            have = 0;
+    }
+    waitpid(pid, &status, 0);
+    printf("%8.2f exit %d\n", (now_us() - start) / 1000.0,
+           WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
     int rounds, r, i, k;
 
+    if (argc > 2 && strcmp(argv[1], "--timeline") == 0)
+        return timeline(argv + 2);
     if (argc != 3 || (rounds = atoi(argv[1])) < 1 || rounds > MAX_ROUNDS) {
         fprintf(stderr, "usage: bench ROUNDS FILE (ROUNDS 1..%d)\n",
                 MAX_ROUNDS);
