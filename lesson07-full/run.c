@@ -19,7 +19,8 @@
  * Changes: enum_O_NAME (the options), struct config, ns_names,
  *          clone_flags, CLONE_FLAGS_TEXT, usage, parse_args,
  *          show_namespaces, kernel_fs, make_dev, mount_kernel_fs,
- *          enter_root, load_record, unpack, load_image,
+ *          enter_root, create_cgroups, join_cgroups, setup_cgroups,
+ *          load_record, unpack, load_image,
  *          make_container_dirs, remove_container_dirs, mount_overlay,
  *          commit_one, reclaim_container_dirs, child_main, forward_signal,
  *          forward_signals, main.
