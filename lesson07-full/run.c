@@ -3008,6 +3008,7 @@ static void
 make_cpuset(pid_t pid)
 {
     char parent[PATH_MAX], v[24];
+    int err;
 
     if (!cpuset_later)
         return;
@@ -3020,7 +3021,9 @@ make_cpuset(pid_t pid)
     cpuset_later = 0;
     apply_cpuset();
     snprintf(v, sizeof(v), "%d", (int)pid);
-    cg_must(cg.dir[C_CPUSET], "cgroup.procs", v);
+    err = cg_write(cg.dir[C_CPUSET], "cgroup.procs", v);
+    if (err != 0 && err != ESRCH) /* ESRCH: the child failed already */
+        die(err, NULL, "echo %s > %s/cgroup.procs", v, cg.dir[C_CPUSET]);
 }
 
 /* ---- cgroups: after the container ---------------------------------- */
@@ -5005,9 +5008,12 @@ main(int argc, char **argv)
     record_init(child);
 
     /* "go"; the write end stays open while the runtime lives: the child
-       sees it close if the runtime dies (see keep_pdeathsig()). */
+       sees it close if the runtime dies (see keep_pdeathsig()). A child
+       that failed has closed its end: EPIPE, not SIGPIPE (the runtime's
+       dispositions are no longer the child's), and its status says why. */
     close(sync_pipe[0]);
-    if (write(sync_pipe[1], "g", 1) != 1)
+    signal(SIGPIPE, SIG_IGN);
+    if (write(sync_pipe[1], "g", 1) != 1 && errno != EPIPE)
         die(errno, NULL, "write to the child's sync pipe");
     /* The child has a copy of the root's mount, in its own namespace:
        the runtime's goes now, while the child works. An unmount waits for
@@ -5016,7 +5022,7 @@ main(int argc, char **argv)
         die(errno, NULL, "umount2(%s, MNT_DETACH)", cfg.rootfs);
     root_mounted = 0;
     make_cpuset(child);
-    if (write(sync_pipe[1], "x", 1) != 1)
+    if (write(sync_pipe[1], "x", 1) != 1 && errno != EPIPE)
         die(errno, NULL, "write to the child's sync pipe");
 
     status = wait_child(child);
