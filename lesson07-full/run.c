@@ -1454,6 +1454,10 @@ static void mount_overlay(void);
 static void
 prepare_root(void)
 {
+    /* The cwd, for paths the user gave (--commit OUT.tar), after. */
+    saved_cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (saved_cwd == -1)
+        die(errno, NULL, "open the cwd");
     /* On a hybrid host the runtime has one already (for the hierarchies
        it mounted): every mount in it is private. */
     if (cg.priv[0] == '\0') {
@@ -1471,8 +1475,7 @@ prepare_root(void)
     else if (mount(cfg.rootfs, cfg.rootfs, NULL, MS_BIND | MS_REC, NULL) == -1)
         die(errno, NULL, "bind mount %s onto itself", cfg.rootfs);
     root_mounted = 1;
-    saved_cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (saved_cwd == -1 || chdir(cfg.rootfs) == -1)
+    if (chdir(cfg.rootfs) == -1)
         die(errno, NULL, "chdir %s", cfg.rootfs);
 }
 

@@ -149,6 +149,13 @@ expect_eq "--exec of a container that is gone: 125" 125 "$RC"
 expect_match "  ... says so, and where to look" 'no container t07-exec.*
 .*--list' "$ERR"
 
+# The runtime works in a directory of its own while it prepares the root:
+# a relative --commit must still land in the caller's.
+(cd "$TMP" && timeout -s KILL 30 "$RUN" -q --net none --commit rel.tar \
+    sh -c 'echo made >/made-inside') 2>/dev/null
+expect_eq "--commit rel.tar lands in the caller's directory, as the container's layer" \
+    made-inside "$(tar -tf "$TMP/rel.tar" 2>/dev/null)"
+
 # Bad input: a usage error, nothing made.
 for bad in "--userns 0:abc:10" "--userns 0:100000:1000,500:300000:10" \
     "--userns 1:100000:10" "--userns 0:100000:0" "--cap-add FOO" \
