@@ -4956,7 +4956,6 @@ main(int argc, char **argv)
         snprintf(name, sizeof(name), PREFIX "%d", (int)getpid());
         cfg.name = name;
     }
-    uname(&uts);
     if (cfg.userns && access("/proc/self/ns/user", F_OK) != 0)
         die(0, "a kernel with CONFIG_USER_NS, or --no-userns",
             "this kernel has no user namespaces");
