@@ -22,8 +22,8 @@
  *          enter_root, create_cgroups, join_cgroups, setup_cgroups,
  *          load_record, unpack, load_image,
  *          make_container_dirs, remove_container_dirs, mount_overlay,
- *          commit_one, reclaim_container_dirs, child_main, forward_signal,
- *          forward_signals, main.
+ *          commit_one, reclaim_container_dirs, exec_command, child_main,
+ *          forward_signal, forward_signals, main.
  * Read:    user_namespaces(7), capabilities(7), seccomp(2), prctl(2),
  *          setns(2), ipc_namespaces(7), cgroup_namespaces(7),
  *          time_namespaces(7), and lesson06's pages.
@@ -4572,7 +4572,7 @@ exec_command(char **argv)
 {
     int err;
 
-    say("child: execvp(\"%s\"): the container is now the command", argv[0]);
+    say("%sexecvp(\"%s\"): the container is now the command", side, argv[0]);
     execvp(argv[0], argv);
     err = errno;
     if (err == ENOENT)
