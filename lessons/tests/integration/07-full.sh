@@ -166,7 +166,10 @@ for bad in "--userns 0:abc:10" "--userns 0:100000:1000,500:300000:10" \
 done
 
 # Interactive: Ctrl-C at a terminal reaches the shell inside, and only it:
-# two of them must not become the runtime's SIGKILL.
+# two of them must not become the runtime's SIGKILL. script(1) runs its
+# command with $SHELL -c; "exec" so that no shell (dash, where SHELL is
+# unset) waits in the terminal's foreground group, gets the Ctrl-Cs too
+# and exits 130 for them after the runtime's 7.
 if command -v script >/dev/null; then
     cat >"$TMP/tty.sh" <<'END'
 exec "$RUN" -q --net none sh -c 'n=0
@@ -175,7 +178,7 @@ exec "$RUN" -q --net none sh -c 'n=0
     exit 7'
 END
     { sleep 2; printf '\003'; sleep 1; printf '\003'; sleep 3; } |
-        RUN=$RUN timeout -s KILL 20 script -qec "bash $TMP/tty.sh" /dev/null \
+        RUN=$RUN timeout -s KILL 20 script -qec "exec bash $TMP/tty.sh" /dev/null \
             >"$TMP/tty.out" 2>&1
     RC=$?
     expect_eq "Ctrl-C twice at a terminal: the shell inside traps both, exits 7" 7 "$RC"
