@@ -62,6 +62,10 @@
     "build it with `make rootfs`, or pass --rootfs DIR (a directory with "     \
     "a static busybox in bin/)"
 
+/* After SIGHUP, seconds before SIGKILL: see forward_signal(). */
+#define HANGUP_GRACE      2
+#define HANGUP_GRACE_TEXT "2"
+
 /* Every object the runtime leaves visible on the host carries PREFIX, so
    that leftovers can be found; its state lives in STATE_DIR. */
 #define PREFIX         "cl-"
@@ -1552,8 +1556,11 @@ child_main(void *arg)
  * SIGINT, SIGTERM and SIGHUP sent to the runtime are passed on to the
  * container's PID 1. If it has no handler, the kernel drops them; so a
  * second one is sent as SIGKILL, which the kernel always delivers when it
- * comes from an ancestor PID namespace. Only write(2) here: it is safe in
- * a signal handler, stdio is not.
+ * comes from an ancestor PID namespace. After a hangup nobody may be left
+ * to send it again, so SIGHUP also sets an alarm: if the container is
+ * still there HANGUP_GRACE seconds later, SIGALRM makes it SIGKILL (docker
+ * stop waits 10 s after SIGTERM). Only write(2) here: it is safe in a
+ * signal handler, stdio is not.
  */
 static void
 forward_signal(int sig)
@@ -1567,26 +1574,37 @@ forward_signal(int sig)
         "passes it to the command (send it again to SIGKILL)\n";
     static const char again[] =
         "==> runtime: signalled again: SIGKILL to the container\n";
+    static const char hangup[] =
+        "==> runtime: passed SIGHUP on; after a hangup nobody may be left "
+        "to send it again: SIGKILL if the container is still there "
+        "in " HANGUP_GRACE_TEXT " s\n";
+    static const char late[] =
+        "==> runtime: the container outlived the hangup: SIGKILL\n";
+    const char *msg;
     int saved = errno;
 
-    if (signals_forwarded++ > 0)
+    if (sig == SIGALRM) {
         sig = SIGKILL;
-    kill(child_pid, sig);
-    if (!cfg.quiet) {
-        if (sig == SIGKILL)
-            (void)!write(STDERR_FILENO, again, sizeof(again) - 1);
-        else if (cfg.init)
-            (void)!write(STDERR_FILENO, to_init, sizeof(to_init) - 1);
-        else
-            (void)!write(STDERR_FILENO, first, sizeof(first) - 1);
+        msg = late;
+    } else if (signals_forwarded++ > 0) {
+        sig = SIGKILL;
+        msg = again;
+    } else if (sig == SIGHUP) {
+        alarm(HANGUP_GRACE);
+        msg = hangup;
+    } else {
+        msg = cfg.init ? to_init : first;
     }
+    kill(child_pid, sig);
+    if (!cfg.quiet)
+        (void)!write(STDERR_FILENO, msg, strlen(msg));
     errno = saved;
 }
 
 static void
 forward_signals(void)
 {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGALRM};
     struct sigaction sa;
     size_t i;
 
@@ -1609,6 +1627,7 @@ wait_child(pid_t child)
         if (errno != EINTR)
             die(errno, NULL, "waitpid(%d)", (int)child);
     }
+    alarm(0); /* reaped: its PID may be reused, no SIGKILL for it now */
     if (WIFSIGNALED(status)) {
         say("the container was killed by signal %d (%s): status %d",
             WTERMSIG(status), strsignal(WTERMSIG(status)),

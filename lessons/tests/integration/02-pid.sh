@@ -22,6 +22,40 @@ expect_eq "  ... a second SIGTERM to the runtime kills it: 137" 137 "$RC"
 expect_match "  ... and the narration explains why" 'kernel drops it' \
     "$(cat "$TMP/bg.err")"
 
+# A hangup: nobody is left to signal a second time, so the runtime sends
+# SIGKILL itself if the container is still there 2 s after the SIGHUP.
+ct_bg sleep sleep 30
+kill -HUP "$RT"
+sleep 0.5
+expect_true "SIGHUP: PID 1 without a handler drops it, at first" kill -0 "$CT"
+ct_wait 5
+expect_eq "  ... 2 s later the runtime sends SIGKILL: 137" 137 "$RC"
+expect_match "  ... and says why" 'outlived the hangup: SIGKILL' \
+    "$(cat "$TMP/bg.err")"
+ct_bg sh -q sh -c 'trap "exit 5" HUP; while :; do sleep 0.1; done'
+kill -HUP "$RT"
+ct_wait 5
+expect_eq "  ... a PID 1 with a handler ends its own way, no SIGKILL after: 5" \
+    5 "$RC"
+# A real one: the terminal goes (script(1) killed) while the runtime is its
+# session leader; the kernel sends SIGHUP to the runtime alone.
+if command -v script >/dev/null; then
+    script -qec "exec $RUN -q sleep 31" /dev/null </dev/null >/dev/null 2>&1 &
+    sc=$!
+    for i in $(seq 100); do
+        pgrep -f '^sleep 31$' >/dev/null && break
+        sleep 0.05
+    done
+    kill -KILL "$sc"
+    wait "$sc" 2>/dev/null
+    for i in $(seq 60); do
+        pgrep -f 'sleep 31$' >/dev/null || break
+        sleep 0.1
+    done
+    expect_eq "a terminal that hangs up ends the runtime and its container" \
+        "" "$(pgrep -f 'sleep 31$' || true)"
+fi
+
 ct_bg sleep -q --init sleep 30
 kill -TERM "$RT"
 ct_wait 5
