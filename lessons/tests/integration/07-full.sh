@@ -178,8 +178,8 @@ exec "$RUN" -q --net none sh -c 'n=0
     exit 7'
 END
     { sleep 2; printf '\003'; sleep 1; printf '\003'; sleep 3; } |
-        RUN=$RUN timeout -s KILL 20 script -qec "exec bash $TMP/tty.sh" /dev/null \
-            >"$TMP/tty.out" 2>&1
+        RUN=$RUN timeout -s KILL 20 \
+            script -qec "exec bash $TMP/tty.sh" /dev/null >"$TMP/tty.out" 2>&1
     RC=$?
     expect_eq "Ctrl-C twice at a terminal: the shell inside traps both, exits 7" 7 "$RC"
     expect_eq "  ... each reached it once" "INT1 INT2" \
