@@ -627,8 +627,8 @@ child_main(void *arg)
  * comes from an ancestor PID namespace. After a hangup nobody may be left
  * to send it again, so SIGHUP also sets an alarm: if the container is
  * still there HANGUP_GRACE seconds later, SIGALRM makes it SIGKILL (docker
- * stop waits 10 s after SIGTERM). Only write(2) here: it is safe in a
- * signal handler, stdio is not.
+ * stop waits 10 s after SIGTERM). Only kill(2), alarm(2) and write(2)
+ * here: they are safe in a signal handler, stdio is not.
  */
 static void
 forward_signal(int sig)

@@ -4705,7 +4705,8 @@ child_main(void *arg)
  * process group, the container with the runtime, so the shell inside has
  * it already and the runtime lets it be. A hangup's SIGHUP goes to the
  * session leader only, which may be the runtime: it is passed on. Only
- * write(2) here: it is safe in a signal handler, stdio is not.
+ * kill(2), alarm(2) and write(2) here: they are safe in a signal handler,
+ * stdio is not.
  */
 static void
 forward_signal(int sig, siginfo_t *si, void *ctx)

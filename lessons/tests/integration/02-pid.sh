@@ -32,7 +32,8 @@ ct_wait 5
 expect_eq "  ... 2 s later the runtime sends SIGKILL: 137" 137 "$RC"
 expect_match "  ... and says why" 'outlived the hangup: SIGKILL' \
     "$(cat "$TMP/bg.err")"
-ct_bg sh -q sh -c 'trap "exit 5" HUP; while :; do sleep 0.1; done'
+# (ct_bg waits for the loop's sleep: by then the trap is set.)
+ct_bg sleep -q sh -c 'trap "exit 5" HUP; while :; do sleep 0.1; done'
 kill -HUP "$RT"
 ct_wait 5
 expect_eq "  ... a PID 1 with a handler ends its own way, no SIGKILL after: 5" \
