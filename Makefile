@@ -12,7 +12,11 @@ help:
 	@echo "make rootfs     build the busybox root filesystem in $(ROOTFS)"
 	@echo "make image      build lesson06's demo image of three layers in build/image"
 	@echo "make test       install missing test packages, run every test (as root)"
-	@echo "make test-vm    the tests on pure cgroup v2 and full v1 hosts, in qemu"
+	@echo "make quick      the same, but only Linux 6.1 x86_64 VMs: a developer's loop"
+	@echo "make test-vm    the tests on pure cgroup v2 and full v1 hosts, in qemu;"
+	@echo "                KERNEL=5.10|6.1|6.12 ARCH=amd64|arm64 (default 6.1 amd64)"
+	@echo "                MODES=\"v2 v1 selftest\" SUITE=host|all"
+	@echo "make test-hosts every VM host make test runs (lessons/tools/vm/hosts.sh)"
 	@echo "make escapes    the escape lab (as root): every probe in every lesson,"
 	@echo "                OPEN or BLOCKED, as a table (lessons/escapes/matrix)"
 	@echo "make bench      start-up of lesson03 and lesson07 against crun, runc,"
@@ -54,8 +58,15 @@ deps:
 test:
 	@bash lessons/tests/run.sh
 
+quick:
+	@bash lessons/tests/run.sh quick
+
 test-vm:
-	@bash lessons/tools/vm/vmtest.sh v2 v1 selftest
+	@KERNEL=$(KERNEL) ARCH=$(ARCH) SUITE=$(SUITE) \
+	    bash lessons/tools/vm/vmtest.sh $(or $(MODES),v2 v1 selftest)
+
+test-hosts:
+	@bash lessons/tools/vm/hosts.sh
 
 doctor:
 	@bash lessons/tools/doctor.sh
@@ -100,6 +111,6 @@ clean:
 	@for d in $(LESSONS); do $(MAKE) -C $$d clean; done
 	rm -rf build run lessons/tests/unit/test_*_lesson*
 
-.PHONY: help all rootfs image deps test test-vm doctor diffs format clean bench \
+.PHONY: help all rootfs image deps test quick test-vm test-hosts doctor diffs format clean bench \
 	escapes \
 	graph diagrams

@@ -2077,10 +2077,25 @@ mount_missing_hierarchies(void)
                 cg.priv);
         }
         join(dir, cg.priv, "/", groups[g]);
-        if (mkdir(dir, 0755) == -1 ||
-            mount("cgroup", dir, "cgroup", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                  groups[g]) == -1)
-            die(errno, NULL, "mount -t cgroup -o %s cgroup %s", groups[g], dir);
+        if (mkdir(dir, 0755) == -1)
+            die(errno, NULL, "mkdir %s", dir);
+        if (mount("cgroup", dir, "cgroup", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                  groups[g]) == -1) {
+            /* Since Linux 6.11 a kernel may have a controller for v2 only
+               (CONFIG_MEMCG_V1, CONFIG_CPUSETS_V1 off): /proc/cgroups
+               still lists it, and the v1 mount is EINVAL. */
+            if (errno != EINVAL)
+                die(errno, NULL, "mount -t cgroup -o %s cgroup %s", groups[g],
+                    dir);
+            rmdir(dir);
+            say("mount -t cgroup -o %s: this kernel has no cgroup v1 %s%s: "
+                "the container is not limited by it",
+                groups[g], groups[g],
+                strcmp(groups[g], "memory") == 0   ? " (CONFIG_MEMCG_V1)"
+                : strcmp(groups[g], "cpuset") == 0 ? " (CONFIG_CPUSETS_V1)"
+                                                   : "");
+            continue;
+        }
         say("mount -t cgroup -o %s cgroup %s: the host had not mounted it",
             groups[g], dir);
         for (c = 0; c < C_N; c++)

@@ -3,9 +3,13 @@
 # runs the unit tests (cmocka), the integration tests (as root, each
 # feature's file against every lesson that has the feature), the tools'
 # tests (nsgraph), the mount, network, cgroup and image tests again in VMs that
-# are pure cgroup v2 and full cgroup v1 hosts, and the static checks
-# (progression, generated diffs, format, diagrams). Ends with one line:
-# "N passed, N failed".
+# are pure cgroup v2 and full cgroup v1 hosts on Linux 5.10, 6.1 and 6.12,
+# every lesson's tests on arm64 (lessons/tools/vm/hosts.sh), and the static
+# checks (progression, generated diffs, format, diagrams). Ends with one
+# line: "N passed, N failed".
+#
+#   run.sh          everything (make test, CI)
+#   run.sh quick    the VMs of Linux 6.1 on x86_64 only (make quick)
 set -u
 cd "$(dirname "$0")/../.."
 TOP=$PWD
@@ -65,8 +69,8 @@ fi
 RUN=$TOP/lesson06-unionfs/run LESSON=06 bash lessons/tests/tools/nsgraph.sh
 RUN=$TOP/lesson01-uts/run LESSON=01 bash lessons/tests/tools/nsgraph.sh
 
-echo "== the same on pure cgroup v2 and full cgroup v1 hosts (qemu VMs)"
-bash lessons/tools/vm/vmtest.sh v2 v1 selftest
+echo "== the same on other hosts: cgroup v2 and v1, other kernels, arm64 (qemu VMs)"
+bash lessons/tools/vm/hosts.sh ${1:-}
 
 echo "== static checks"
 bash lessons/tests/static.sh

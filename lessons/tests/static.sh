@@ -77,7 +77,7 @@ fi
 
 scripts_ok() {
     local f rc=0
-    for f in lessons/*/*.sh lessons/tests/*/*.sh .ci/run; do
+    for f in lessons/*/*.sh lessons/*/*/*.sh lessons/tools/vm/init .ci/run; do
         case $(head -n1 "$f") in
         *bash*) bash -n "$f" || rc=1 ;;
         *) sh -n "$f" || rc=1 ;;
@@ -95,3 +95,22 @@ readme_command_is_ci() {
         { echo "README's test command '${cmd:-?}' is not what .ci/run runs"; return 1; }
 }
 check ".ci/run runs the README's test command" readme_command_is_ci
+
+# README.md promises the hosts that make test runs: every kernel and
+# architecture of lessons/tools/vm/hosts.sh is named in its promise.
+readme_hosts_are_ci() {
+    local promise k a rc=0
+    promise=$(grep -A4 '^## Requirements' README.md | tr '\n' ' ')
+    for k in $(sed -n 's/^#   \([0-9][0-9.]*\) .*/\1/p' lessons/tools/vm/hosts.sh | sort -u); do
+        echo "$promise" | grep -q "Linux $k" ||
+            { echo "README's requirements do not name Linux $k, which make test runs"; rc=1; }
+    done
+    for a in $(sed -n 's/^#   [0-9][0-9.]* *\([a-z0-9]*\) .*/\1/p' lessons/tools/vm/hosts.sh |
+        sed 's/^amd64$/x86_64/' | sort -u); do
+        echo "$promise" | grep -q "$a" ||
+            { echo "README's requirements do not name $a, which make test runs"; rc=1; }
+    done
+    return $rc
+}
+check "README's requirements name the kernels and architectures make test runs" \
+    readme_hosts_are_ci

@@ -24,16 +24,31 @@ cgfile() { # cgfile CTL FILE
 }
 v2() { [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; }
 our_cgroups() { find /sys/fs/cgroup -path '*container-lessons*' -type d 2>/dev/null; }
+# A v1 host whose kernel lacks controller CTL's v1 hierarchy (since Linux
+# 6.11 memory and cpuset may be v2 only): neither mounted nor mountable.
+v1_lacks() { # v1_lacks CTL
+    ! v2 && ! grep -Eq "^[0-9]+:([^:]*,)?$1(,[^:]*)?:" /proc/self/cgroup &&
+        ! unshare -m sh -c "mkdir -p $TMP/v1 && mount -t cgroup -o $1 none $TMP/v1" \
+            2>/dev/null
+}
 stop_bg() { { kill -KILL "$RT"; wait "$RT"; } 2>/dev/null; "$RUN" -q --cleanup; }
 
 # memory: the limit, then the OOM killer.
-ct_bg sleep --memory 32M --memory-swap 32M sleep 5
-if v2; then f=memory.max; else f=memory.limit_in_bytes; fi
-expect_eq "memory: $f is 32M" 33554432 "$(cat "$(cgfile memory $f)")"
-kill -TERM "$RT"; kill -TERM "$RT"; ct_wait 5
-ct --memory 32M --memory-swap 32M hog mem 200
-expect_eq "memory: a hog is OOM-killed (137)" 137 "$RC"
-expect_match "  ... and the OOM counter moved" 'OOM kills [1-9]' "$ERR"
+if v1_lacks memory; then
+    ct -q --memory 32M true
+    expect_eq "memory: a kernel without v1 memory: the container runs" 0 "$RC"
+    ct --memory 32M true
+    expect_match "  ... and the runtime says what it could not limit" \
+        'this kernel has no cgroup v1 memory \(CONFIG_MEMCG_V1\)' "$ERR"
+else
+    ct_bg sleep --memory 32M --memory-swap 32M sleep 5
+    if v2; then f=memory.max; else f=memory.limit_in_bytes; fi
+    expect_eq "memory: $f is 32M" 33554432 "$(cat "$(cgfile memory $f)")"
+    kill -TERM "$RT"; kill -TERM "$RT"; ct_wait 5
+    ct --memory 32M --memory-swap 32M hog mem 200
+    expect_eq "memory: a hog is OOM-killed (137)" 137 "$RC"
+    expect_match "  ... and the OOM counter moved" 'OOM kills [1-9]' "$ERR"
+fi
 
 # pids: a fork bomb stops at pids.max; the host still forks.
 ct -q --pids-limit 16 hog fork 200
@@ -41,8 +56,9 @@ expect_match "pids: a fork bomb stops at pids.max" \
     '^fork 1[0-9] failed: Resource temporarily unavailable' "$OUT"
 expect_true "  ... while the host still forks" /bin/true
 
-# cpu: the quota throttles; cpuacct counts the time.
-ct_bg hog --cpus 0.2 --cpu-shares 512 hog cpu 3
+# cpu: the quota throttles; cpuacct counts the time. The hog spins until
+# it is stopped: on a slow host (an emulator) its files are still there.
+ct_bg hog --cpus 0.2 --cpu-shares 512 hog cpu 60
 sleep 1.5
 if v2; then
     expect_eq "cpu: cpu.max is 20000 100000" "20000 100000" \
@@ -55,9 +71,9 @@ else
     expect_eq "  ... cpu.shares is 512" 512 "$(cat "$(cgfile cpu cpu.shares)")"
 fi
 throttled=$(awk '$1 == "nr_throttled" {print $2}' "$(cgfile cpu cpu.stat)")
-expect_true "  ... and throttles (nr_throttled $throttled > 0)" \
+expect_true "  ... and throttles (nr_throttled ${throttled:-unread: no cpu.stat} > 0)" \
     test "${throttled:-0}" -gt 0
-ct_wait 10
+kill -TERM "$RT"; kill -TERM "$RT"; ct_wait 5
 ct hog cpu 1
 expect_match "cpuacct: a busy second is counted at exit" \
     'usage: CPU time 0\.[1-9][0-9]* s|usage: CPU time [1-9]' "$ERR"
@@ -65,8 +81,15 @@ expect_match "cpuacct: a busy second is counted at exit" \
 # cpuset: pinned.
 last=$(($(nproc) - 1))
 ct -q --cpuset-cpus "$last" grep Cpus_allowed_list /proc/self/status
-expect_match "cpuset: --cpuset-cpus $last pins the container" \
-    "Cpus_allowed_list:[[:space:]]+$last\$" "$OUT"
+if v1_lacks cpuset; then
+    expect_eq "cpuset: a kernel without v1 cpuset: the container runs" 0 "$RC"
+    ct --cpuset-cpus "$last" true
+    expect_match "  ... and the runtime says what it could not limit" \
+        'this kernel has no cgroup v1 cpuset \(CONFIG_CPUSETS_V1\)' "$ERR"
+else
+    expect_match "cpuset: --cpuset-cpus $last pins the container" \
+        "Cpus_allowed_list:[[:space:]]+$last\$" "$OUT"
+fi
 
 # devices: only the allowed ones.
 ct -q sh -c 'echo x >/dev/null && head -c 1 /dev/zero | wc -c'
