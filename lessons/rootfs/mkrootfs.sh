@@ -46,7 +46,11 @@ mkdir -p bin etc root tmp proc sys dev usr/local/bin var/run
 chmod 1777 tmp
 chmod 700 root
 cp "$bb" bin/busybox
-for applet in $(bin/busybox --list); do
+# A busybox of another architecture (a cross-built rootfs, as the arm64
+# VM's) cannot run here to list its applets: the host's busybox, from the
+# same Debian package, names the same ones.
+applets=$(bin/busybox --list 2>/dev/null) || applets=$(busybox --list)
+for applet in $applets; do
     [ "$applet" = busybox ] || ln -s busybox "bin/$applet"
 done
 cat >etc/passwd <<'P'

@@ -62,7 +62,7 @@ kill -TERM "$RT"
 ct_wait 5
 expect_eq "with --init, SIGTERM to the runtime ends the command: 143" 143 "$RC"
 
-ct_bg sleep -q --init sh -c '(sleep 0.2 &); sleep 1; exit 4'
+ct_bg sh -q --init sh -c '(sleep 0.2 &); sleep 1; exit 4'
 sleep 0.6
 zombies=$(ps -o stat= --ppid "$CT" | grep -c Z)
 expect_eq "with --init, an orphan is reaped: no zombie in the container" \
