@@ -369,7 +369,9 @@ check_new_mount_ns(void)
             "refusing to change mounts in the host's mount namespace");
 }
 
-/* The kernel's own filesystems, mounted in the new root in this order. */
+/* The kernel's own filesystems, mounted in the new root in this order.
+   Every tmpfs has a size: without size= one may take half the host's
+   memory (its pages are the host's until the container is limited). */
 static const struct kernel_fs {
     const char *source, *target, *type;
     unsigned long flags;
@@ -386,8 +388,8 @@ static const struct kernel_fs {
      "a new instance: the host's terminals are not there"},
     {"shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
      "mode=1777,size=65536k", "POSIX shared memory"},
-    {"tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777",
-     "scratch space that vanishes with the container"},
+    {"tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k",
+     "scratch space that vanishes with the container, 64 MiB at most"},
 };
 
 /* The device nodes a program expects; every other device stays out. */

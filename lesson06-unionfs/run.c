@@ -105,6 +105,10 @@ static const char *const cg_ctl[C_N] = {
 enum { CG_V1, CG_HYBRID, CG_V2 };
 enum { READ_BPS, WRITE_BPS, READ_IOPS, WRITE_IOPS };
 #define MAX_DEV_RULES 32
+/* Without --pids-limit, as podman: a classroom host survives a fork bomb
+   (the kernel's own limit, pid_max, is often 4 million). */
+#define DEFAULT_PIDS      2048
+#define DEFAULT_PIDS_TEXT "2048"
 
 /* Long options without a letter; from O_MEMORY on, a limit. */
 enum {
@@ -369,7 +373,8 @@ usage(FILE *out)
         "      --cpus N.N       CPU time, in CPUs (0.5: half of one)\n"
         "      --cpu-shares N   CPU weight under contention (2..262144)\n"
         "      --cpuset-cpus LIST, --cpuset-mems LIST  CPUs, memory nodes\n"
-        "      --pids-limit N   processes and threads\n"
+        "      --pids-limit N|max  processes and threads "
+        "(default " DEFAULT_PIDS_TEXT ")\n"
         "      --blkio-weight N I/O weight (10..1000)\n"
         "      --device-read-bps DEV:RATE, --device-write-bps DEV:RATE,\n"
         "      --device-read-iops DEV:N, --device-write-iops DEV:N\n"
@@ -716,9 +721,9 @@ parse_limit(int opt, const char *arg, struct limits *l)
         *(opt == O_CPUSET_CPUS ? &l->cpuset_cpus : &l->cpuset_mems) = arg;
         break;
     case O_PIDS:
-        n = strtol(arg, &end, 10);
-        if (*end != '\0' || end == arg || n <= 0)
-            bad_usage("--pids-limit %s: a number above 0", arg);
+        n = strcmp(arg, "max") == 0 ? -1 : strtol(arg, &end, 10);
+        if (n != -1 && (*end != '\0' || end == arg || n <= 0))
+            bad_usage("--pids-limit %s: a number above 0, or max", arg);
         l->pids = n;
         break;
     case O_BLKIO_WEIGHT:
@@ -1043,7 +1048,9 @@ check_new_mount_ns(void)
             "refusing to change mounts in the host's mount namespace");
 }
 
-/* The kernel's own filesystems, mounted in the new root in this order. */
+/* The kernel's own filesystems, mounted in the new root in this order.
+   Every tmpfs has a size: without size= one may take half the host's
+   memory (its pages are the host's until the container is limited). */
 static const struct kernel_fs {
     const char *source, *target, *type;
     unsigned long flags;
@@ -1060,8 +1067,8 @@ static const struct kernel_fs {
      "a new instance: the host's terminals are not there"},
     {"shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
      "mode=1777,size=65536k", "POSIX shared memory"},
-    {"tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777",
-     "scratch space that vanishes with the container"},
+    {"tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k",
+     "scratch space that vanishes with the container, 64 MiB at most"},
 };
 
 /* The device nodes a program expects; every other device stays out. */
@@ -2485,9 +2492,12 @@ apply_pids(void)
     const char *dir = cg_dir(C_PIDS);
     char v[24];
 
-    if (dir == NULL || cfg.lim.pids == 0)
+    if (dir == NULL || cfg.lim.pids == -1)
         return;
-    snprintf(v, sizeof(v), "%ld", cfg.lim.pids);
+    if (cfg.lim.pids == 0)
+        say("pids.max " DEFAULT_PIDS_TEXT ": the default, as podman's: a "
+            "fork bomb stops there (--pids-limit N or max)");
+    snprintf(v, sizeof(v), "%ld", cfg.lim.pids ? cfg.lim.pids : DEFAULT_PIDS);
     cg_must(dir, "pids.max", v);
 }
 

@@ -119,6 +119,10 @@ static const char *const cg_ctl[C_N] = {
 enum { CG_V1, CG_HYBRID, CG_V2 };
 enum { READ_BPS, WRITE_BPS, READ_IOPS, WRITE_IOPS };
 #define MAX_DEV_RULES 32
+/* Without --pids-limit, as podman: a classroom host survives a fork bomb
+   (the kernel's own limit, pid_max, is often 4 million). */
+#define DEFAULT_PIDS      2048
+#define DEFAULT_PIDS_TEXT "2048"
 
 /* Long options without a letter; from O_MEMORY on, a limit. */
 enum {
@@ -427,7 +431,8 @@ usage(FILE *out)
         "      --cpus N.N       CPU time, in CPUs (0.5: half of one)\n"
         "      --cpu-shares N   CPU weight under contention (2..262144)\n"
         "      --cpuset-cpus LIST, --cpuset-mems LIST  CPUs, memory nodes\n"
-        "      --pids-limit N   processes and threads\n"
+        "      --pids-limit N|max  processes and threads "
+        "(default " DEFAULT_PIDS_TEXT ")\n"
         "      --blkio-weight N I/O weight (10..1000)\n"
         "      --device-read-bps DEV:RATE, --device-write-bps DEV:RATE,\n"
         "      --device-read-iops DEV:N, --device-write-iops DEV:N\n"
@@ -781,9 +786,9 @@ parse_limit(int opt, const char *arg, struct limits *l)
         *(opt == O_CPUSET_CPUS ? &l->cpuset_cpus : &l->cpuset_mems) = arg;
         break;
     case O_PIDS:
-        n = strtol(arg, &end, 10);
-        if (*end != '\0' || end == arg || n <= 0)
-            bad_usage("--pids-limit %s: a number above 0", arg);
+        n = strcmp(arg, "max") == 0 ? -1 : strtol(arg, &end, 10);
+        if (n != -1 && (*end != '\0' || end == arg || n <= 0))
+            bad_usage("--pids-limit %s: a number above 0, or max", arg);
         l->pids = n;
         break;
     case O_BLKIO_WEIGHT:
@@ -1271,7 +1276,9 @@ check_new_mount_ns(void)
 
 /* The kernel's own filesystems, mounted in the new root in this order,
    before pivot_root: in a user namespace, proc and sysfs may be mounted
-   only where the host's are still fully visible (mount_too_revealing()). */
+   only where the host's are still fully visible (mount_too_revealing()).
+   Every tmpfs has a size: without size= one may take half the host's
+   memory (its pages are the host's until the container is limited). */
 static const struct kernel_fs {
     const char *source, *target, *type;
     unsigned long flags;
@@ -1288,8 +1295,8 @@ static const struct kernel_fs {
      "a new instance: the host's terminals are not there"},
     {"shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
      "mode=1777,size=65536k", "POSIX shared memory"},
-    {"tmpfs", "tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777",
-     "scratch space that vanishes with the container"},
+    {"tmpfs", "tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k",
+     "scratch space that vanishes with the container, 64 MiB at most"},
 };
 
 /* The device nodes a program expects; every other device stays out. */
@@ -1388,6 +1395,7 @@ mount_kernel_fs(void)
 static const char *const masked_paths[] = {
     "/proc/acpi",
     "/proc/asound",
+    "/proc/interrupts", /* every CPU's interrupt counts: a side channel */
     "/proc/kcore",
     "/proc/keys",
     "/proc/latency_stats",
@@ -1402,28 +1410,52 @@ static const char *const readonly_paths[] = {
     "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
 
+/* Mask PATH if this kernel has it. */
+static void
+mask_one(const char *path)
+{
+    struct stat st;
+
+    if (stat(path, &st) == -1)
+        return; /* not in this kernel */
+    if (S_ISDIR(st.st_mode)
+            ? mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") == -1
+            : mount("/dev/null", path, NULL, MS_BIND, NULL) == -1)
+        die(errno, NULL, "mask %s", path);
+}
+
 static void
 mask_paths(void)
 {
+    char path[PATH_MAX];
     struct statvfs sv;
     struct stat st;
+    struct dirent *d;
     unsigned long flags;
     size_t i;
+    DIR *cpus;
 
     /* A mask must be the real /dev/null, not a file the image put there. */
     if (stat("/dev/null", &st) == -1 || !S_ISCHR(st.st_mode) ||
         st.st_rdev != makedev(1, 3))
         die(errno, NULL, "/dev/null is not the character device 1:3");
-    for (i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++) {
-        if (stat(masked_paths[i], &st) == -1)
-            continue; /* not in this kernel */
-        if (S_ISDIR(st.st_mode) ? mount("tmpfs", masked_paths[i], "tmpfs",
-                                        MS_RDONLY, "size=0") == -1
-                                : mount("/dev/null", masked_paths[i], NULL,
-                                        MS_BIND, NULL) == -1)
-            die(errno, NULL, "mask %s", masked_paths[i]);
+    for (i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++)
+        mask_one(masked_paths[i]);
+    /* And, as moby since 2025, each CPU's thermal_throttle counters
+       (x86's thermal interrupts): the host's load, seen from a container.
+       Only the cpuN directories have them; the list depends on the host. */
+    cpus = opendir("/sys/devices/system/cpu");
+    while (cpus != NULL && (d = readdir(cpus)) != NULL) {
+        if (strncmp(d->d_name, "cpu", 3) != 0 || d->d_name[3] < '0' ||
+            d->d_name[3] > '9')
+            continue;
+        snprintf(path, sizeof(path), "/sys/devices/system/cpu/%s/%s", d->d_name,
+                 "thermal_throttle");
+        mask_one(path);
     }
-    say("child: masked /proc/kcore, /proc/keys, /proc/timer_list, "
+    if (cpus != NULL)
+        closedir(cpus);
+    say("child: masked /proc/kcore, /proc/keys, /proc/interrupts, "
         "/sys/firmware, ...: /dev/null or an empty tmpfs over them");
     for (i = 0; i < sizeof(readonly_paths) / sizeof(readonly_paths[0]); i++) {
         if (statvfs(readonly_paths[i], &sv) == -1)
@@ -2859,9 +2891,12 @@ apply_pids(void)
     const char *dir = cg_dir(C_PIDS);
     char v[24];
 
-    if (dir == NULL || cfg.lim.pids == 0)
+    if (dir == NULL || cfg.lim.pids == -1)
         return;
-    snprintf(v, sizeof(v), "%ld", cfg.lim.pids);
+    if (cfg.lim.pids == 0)
+        say("pids.max " DEFAULT_PIDS_TEXT ": the default, as podman's: a "
+            "fork bomb stops there (--pids-limit N or max)");
+    snprintf(v, sizeof(v), "%ld", cfg.lim.pids ? cfg.lim.pids : DEFAULT_PIDS);
     cg_must(dir, "pids.max", v);
 }
 

@@ -28,6 +28,7 @@
  * cgroup-v1/cgroups.rst (release_agent).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -42,6 +43,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -50,6 +52,7 @@
 #include <unistd.h>
 #include <linux/capability.h>
 #include <linux/if_link.h>
+#include <linux/magic.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -669,6 +672,77 @@ p_memory(void)
     return verdict(0, "malloc failed before %d MiB (%d)", MEM_MIB, rc);
 }
 
+/* 20: files of /proc and /sys that are not namespaced and show the
+   host's activity: /proc/interrupts (every CPU's interrupt counts, a side
+   channel on the host's keyboard, disks and network) and each CPU's
+   thermal_throttle counters. */
+static int
+p_masked(void)
+{
+    char buf[256], path[PATH_MAX];
+    const char *seen = NULL;
+    struct dirent *d;
+    ssize_t n;
+    DIR *cpus;
+    int fd;
+
+    fd = open("/proc/interrupts", O_RDONLY | O_CLOEXEC);
+    if (fd != -1) {
+        n = read(fd, buf, sizeof(buf));
+        close(fd);
+        if (n > 0)
+            seen = "/proc/interrupts";
+    }
+    cpus = opendir("/sys/devices/system/cpu");
+    while (seen == NULL && cpus != NULL && (d = readdir(cpus)) != NULL) {
+        if (strncmp(d->d_name, "cpu", 3) != 0 || d->d_name[3] < '0' ||
+            d->d_name[3] > '9')
+            continue;
+        snprintf(path, sizeof(path),
+                 "/sys/devices/system/cpu/%s/thermal_throttle/"
+                 "core_throttle_count",
+                 d->d_name);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd != -1 && read(fd, buf, sizeof(buf)) > 0)
+            seen = "thermal_throttle";
+        if (fd != -1)
+            close(fd);
+    }
+    if (cpus != NULL)
+        closedir(cpus);
+    if (seen != NULL)
+        return verdict(1, "read the host's %s", seen);
+    return verdict(0, "/proc/interrupts and thermal_throttle read empty");
+}
+
+/* 21: a /tmp without a size: a tmpfs's default is half of the host's
+   memory, and its pages are the host's (until a memory cgroup charges
+   them); a /tmp that is not a tmpfs is the host's own, on its disk. */
+static int
+p_tmpsize(void)
+{
+    struct statfs fs;
+    unsigned long long size, mem = 0;
+    char line[128];
+    FILE *f;
+
+    if (statfs("/tmp", &fs) == -1)
+        return verdict(0, "statfs /tmp: %s", strerror(errno));
+    if (fs.f_type != TMPFS_MAGIC)
+        return verdict(1, "/tmp is not a tmpfs: the host's own /tmp");
+    size = (unsigned long long)fs.f_blocks * fs.f_bsize;
+    if ((f = fopen("/proc/meminfo", "r")) != NULL) {
+        while (fgets(line, sizeof(line), f) != NULL)
+            if (sscanf(line, "MemTotal: %llu kB", &mem) == 1)
+                break;
+        fclose(f);
+    }
+    if (mem > 0 && size >= mem * 1024 / 4)
+        return verdict(1, "/tmp is a tmpfs of %llu MiB, of %llu MiB of memory",
+                       size >> 20, mem >> 10);
+    return verdict(0, "/tmp is a tmpfs of %llu MiB", size >> 20);
+}
+
 static const struct probe {
     const char *name;
     int (*fn)(void);
@@ -692,6 +766,8 @@ static const struct probe {
     {"kmsg", p_kmsg},
     {"forkbomb", p_forkbomb},
     {"memory", p_memory},
+    {"masked", p_masked},
+    {"tmpsize", p_tmpsize},
 };
 #define N_PROBES (sizeof(probes) / sizeof(probes[0]))
 

@@ -18,7 +18,8 @@ if [ "$LESSON" -lt 07 ]; then
 else # and the host's device nodes, bound; the masked and read-only paths
     want=$(printf '%s\n' / /dev /dev/pts /dev/shm /proc /sys /tmp \
         /dev/full /dev/null /dev/random /dev/tty /dev/urandom /dev/zero \
-        /proc/acpi /proc/asound /proc/kcore /proc/keys /proc/latency_stats \
+        /proc/acpi /proc/asound /proc/interrupts /proc/kcore /proc/keys \
+        /proc/latency_stats /sys/devices/system/cpu/cpu*/thermal_throttle \
         /proc/timer_list /proc/timer_stats /proc/sched_debug /proc/scsi \
         /sys/firmware /sys/devices/virtual/powercap \
         /proc/bus /proc/fs /proc/irq /proc/sys /proc/sysrq-trigger |
@@ -31,6 +32,8 @@ expect_eq "the host's mounts are invisible: only the container's" \
     "$want" "$OUT"
 ct -q sh -c 'grep " /sys " /proc/self/mountinfo | cut -d" " -f6'
 expect_match "/sys is mounted read-only" '^ro,' "$OUT"
+ct -q sh -c "df -k /tmp | awk 'NR == 2 {print \$2}'"
+expect_eq "/tmp is a tmpfs of 64 MiB, not half the host's memory" 65536 "$OUT"
 ct -q sh -c 'echo hi > /dev/null && head -c 4 /dev/zero | wc -c && ls /dev/pts'
 expect_eq "/dev has null, zero and a new devpts" "4
 ptmx" "$OUT"

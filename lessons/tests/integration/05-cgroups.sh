@@ -50,6 +50,18 @@ else
     expect_match "  ... and the OOM counter moved" 'OOM kills [1-9]' "$ERR"
 fi
 
+# pids: a default limit, as podman's; max lifts it.
+ct_bg sleep sleep 5
+expect_eq "pids: without --pids-limit, pids.max is 2048" 2048 \
+    "$(cat "$(cgfile pids pids.max)")"
+expect_match "  ... and the narration says it is the default" \
+    'pids.max 2048: the default' "$(cat "$TMP/bg.err")"
+kill -TERM "$RT"; kill -TERM "$RT"; ct_wait 5
+ct_bg sleep --pids-limit max sleep 5
+expect_eq "  ... --pids-limit max: pids.max is max" max \
+    "$(cat "$(cgfile pids pids.max)")"
+kill -TERM "$RT"; kill -TERM "$RT"; ct_wait 5
+
 # pids: a fork bomb stops at pids.max; the host still forks.
 ct -q --pids-limit 16 hog fork 200
 expect_match "pids: a fork bomb stops at pids.max" \

@@ -730,6 +730,9 @@ limit_options(void **state)
     assert_int_equal(PARSE("run", "--cpus", "9999"), EXIT_RUNTIME);
     assert_int_equal(PARSE("run", "--pids-limit", "0"), EXIT_RUNTIME);
     assert_int_equal(PARSE("run", "--pids-limit", "-3"), EXIT_RUNTIME);
+    assert_int_equal(PARSE("run", "--pids-limit", "max"), -1);
+    assert_int_equal(cfg.lim.pids, -1); /* no limit: apply_pids skips */
+    assert_int_equal(PARSE("run", "--pids-limit", "maxi"), EXIT_RUNTIME);
     assert_int_equal(PARSE("run", "--cpuset-cpus", "4000"), EXIT_RUNTIME);
     assert_int_equal(PARSE("run", "--cpu-shares", "1"), EXIT_RUNTIME);
     assert_int_equal(PARSE("run", "--hugetlb", "3MB:4M"), EXIT_RUNTIME);
