@@ -2321,6 +2321,14 @@ create_cgroups(void)
         fprintf(rec, "cgroup2 %s\n", cg.v2 + strlen(cg.v2_mnt));
     } else {
         for (c = 0; c < C_N; c++) {
+            /* Without a device policy root in the container opens every
+               device node it can make or find: runc refuses to run so. */
+            if (cg.mnt[c][0] == '\0' && c == C_DEVICES)
+                die(0,
+                    "mount the v1 devices hierarchy, or use a cgroup v2 host "
+                    "(its device policy is a BPF program)",
+                    "no devices cgroup on this host: the container could open "
+                    "any device");
             if (cg.mnt[c][0] == '\0') {
                 say("no %s hierarchy on this host: the container is not "
                     "limited by it",

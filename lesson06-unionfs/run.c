@@ -2373,6 +2373,14 @@ create_cgroups(void)
         fprintf(rec, "cgroup2 %s\n", cg.v2 + strlen(cg.v2_mnt));
     } else {
         for (c = 0; c < C_N; c++) {
+            /* Without a device policy root in the container opens every
+               device node it can make or find: runc refuses to run so. */
+            if (cg.mnt[c][0] == '\0' && c == C_DEVICES)
+                die(0,
+                    "mount the v1 devices hierarchy, or use a cgroup v2 host "
+                    "(its device policy is a BPF program)",
+                    "no devices cgroup on this host: the container could open "
+                    "any device");
             if (cg.mnt[c][0] == '\0') {
                 say("no %s hierarchy on this host: the container is not "
                     "limited by it",
@@ -3270,14 +3278,21 @@ unpack(int tarfd, int root, char *why, size_t whysize)
                         0600);
             if (fd == -1)
                 bad = "create";
-        } else if (e.type == '3' || e.type == '4' || e.type == '6') {
-            if (mknodat(dir, name,
-                        (e.type == '6'   ? S_IFIFO
-                         : e.type == '3' ? S_IFCHR
-                                         : S_IFBLK),
-                        makedev(tar_octal((char *)b + 329, 8),
-                                tar_octal((char *)b + 337, 8))) == -1)
+        } else if (e.type == '6' ||
+                   (e.type == '3' && tar_octal((char *)b + 329, 8) == 0 &&
+                    tar_octal((char *)b + 337, 8) == 0)) {
+            /* A FIFO, or a character device 0:0: overlay's own form of a
+               whiteout, as a layer copied from an upper directory has. */
+            if (mknodat(dir, name, e.type == '6' ? S_IFIFO : S_IFCHR, 0) == -1)
                 bad = "mknod";
+        } else if (e.type == '3' || e.type == '4') {
+            /* Any other device node is not created: unpacked by the host's
+               root, a layer's "sda" would be the host's disk wherever the
+               device cgroup does not stop it (runc, crun: the same). */
+            say("%s: a %s device %lld:%lld in the layer is not created", e.path,
+                e.type == '3' ? "character" : "block",
+                tar_octal((char *)b + 329, 8), tar_octal((char *)b + 337, 8));
+            *name = '\0'; /* nothing to own, time or chmod */
         }
         /* The data, if any: into the file, or skipped. */
         for (left = (e.size + 511) / 512 * 512; bad == NULL && left > 0;) {
@@ -3544,7 +3559,9 @@ mount_overlay(void)
                          img.work) >= sizeof(opts) - len)
         die(E2BIG, "fewer layers: mount options fit in one 4096-byte page",
             "overlay options for %d layers", img.n);
-    if (mount("overlay", img.root, "overlay", 0, opts) == -1)
+    /* nodev: a device node in the image, or made by the container in its
+       upper layer, does not open (the container's /dev is its own). */
+    if (mount("overlay", img.root, "overlay", MS_NODEV, opts) == -1)
         die(errno,
             errno == ENODEV ? "kernel lacks overlay: modprobe overlay" : NULL,
             "mount -t overlay -o %s overlay %s", opts, img.root);

@@ -743,6 +743,30 @@ p_tmpsize(void)
     return verdict(0, "/tmp is a tmpfs of %llu MiB", size >> 20);
 }
 
+/* 22: device nodes in the root filesystem: an image's layer may carry any
+   (a tar entry is a mode and a device number), and unpacked by the host's
+   root it is real. Is / mounted nodev, so that none opens there? */
+static int
+p_rootdev(void)
+{
+    char line[4096], mnt[PATH_MAX], opts[1024];
+    FILE *f = fopen("/proc/self/mountinfo", "r");
+    int nodev = -1;
+
+    if (f == NULL)
+        return verdict(0, "open /proc/self/mountinfo: %s", strerror(errno));
+    while (fgets(line, sizeof(line), f) != NULL)
+        if (sscanf(line, "%*s %*s %*s %*s %4095s %1023s", mnt, opts) == 2 &&
+            strcmp(mnt, "/") == 0)
+            nodev = strstr(opts, "nodev") != NULL; /* the last "/" wins */
+    fclose(f);
+    if (nodev == 1)
+        return verdict(0, "/ is mounted nodev: a layer's device node does "
+                          "not open");
+    return verdict(1, "/ is mounted without nodev: a device node in the root "
+                      "opens (only the device cgroup stands in the way)");
+}
+
 static const struct probe {
     const char *name;
     int (*fn)(void);
@@ -768,6 +792,7 @@ static const struct probe {
     {"memory", p_memory},
     {"masked", p_masked},
     {"tmpsize", p_tmpsize},
+    {"rootdev", p_rootdev},
 };
 #define N_PROBES (sizeof(probes) / sizeof(probes[0]))
 

@@ -42,10 +42,28 @@ else
     # make doctor names what the kernel lacks, as the lessons do.
     for c in $missing; do
         out=$(bash lessons/tools/doctor.sh 2>&1 | grep -A1 '^cgroup-v1')
-        echo "$out" | grep -q "no cgroup v1.* $c (CONFIG_" &&
+        echo "$out" | grep -Eq "no cgroup v1.* $c( \(CONFIG_|:| )" &&
             say ok "v1 host: make doctor says the kernel has no v1 $c" ||
             say FAIL "v1 host: make doctor says the kernel has no v1 $c ($out)"
     done
+fi
+
+# A v1 host without the devices controller (cgroup_no_v1=devices): the
+# lessons with cgroups refuse to start a container, and leave nothing.
+if [ "$suite" = nodevices ]; then
+    for dir in lesson0[5-9]-*; do
+        out=$(unshare -n "$dir/run" -q --net none true 2>&1)
+        rc=$?
+        [ "$rc" = 125 ] && echo "$out" | grep -q 'no devices cgroup on this host' &&
+            say ok "$dir: v1 without a devices cgroup: 125, and says why" ||
+            say FAIL "$dir: v1 without a devices cgroup: 125, and says why ($rc: $out)"
+        left=$(ls /run/container-lessons/*.ct 2>/dev/null
+               find /sys/fs/cgroup -path '*container-lessons/*' -type d 2>/dev/null)
+        [ -z "$left" ] && say ok "$dir:   ... no record or cgroup left" ||
+            say FAIL "$dir:   ... no record or cgroup left ($left)"
+    done
+    ! grep -q '^FAIL' "$RESULTS"
+    exit
 fi
 
 first=03

@@ -120,6 +120,26 @@ else # the image is lesson07's default root
     expect_eq "--keep with --rootfs, no image: 125" 125 "$RC"
 fi
 
+# Device nodes: a layer's are not created (a whiteout's 0:0 is), and the
+# overlay is nodev, so one the container makes in its upper layer does not
+# open either. c 1:3 stands for a disk: the device cgroup allows it.
+mkdir -p "$TMP/dev/opt"
+mknod "$TMP/dev/opt/nulldev" c 1 3
+mknod "$TMP/dev/opt/blkdev" b 7 0
+tarc -C "$TMP/dev" -cf "$TMP/dev.tar" opt
+forget "$TMP/dev.tar"
+nouserns=""
+[ "$LESSON" -lt 07 ] || nouserns=--no-userns
+ct --image "$(image dev "$TMP/dev.tar")" $nouserns sh -c \
+    'ls /opt; mknod /opt/mine c 1 3 && echo x >/opt/mine && echo opened'
+expect_eq "a layer's device nodes are not created" "" \
+    "$(echo "$OUT" | grep -E '^(nulldev|blkdev)$')"
+expect_match "  ... and the runtime says so" \
+    'opt/nulldev: a character device 1:3 in the layer is not created' "$ERR"
+expect_no_match "  ... one made inside does not open: the overlay is nodev" \
+    '^opened$' "$OUT"
+expect_match "  ... (Permission denied)" 'mine: Permission denied' "$ERR"
+
 ct_bg sleep -q --image "$IMAGE" --name t06-kill sleep 30
 { kill -KILL "$RT"; wait "$RT"; } 2>/dev/null
 sleep 0.2

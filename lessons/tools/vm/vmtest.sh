@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# vmtest.sh [v1|v2|selftest]...: the lessons' tests on the hosts this
-# machine is not: a throwaway qemu VM per mode, pure cgroup v2
-# (cgroup_no_v1=all) or full cgroup v1 (every v1 hierarchy the kernel
-# has, and pids), booted from one of Debian's cloud kernels:
+# vmtest.sh [v1|v2|v1-nodevices|selftest|payload]...: the lessons' tests on
+# the hosts this machine is not: a throwaway qemu VM per mode, pure cgroup
+# v2 (cgroup_no_v1=all) or full cgroup v1 (every v1 hierarchy the kernel
+# has, and pids), or v1 without the devices controller (the lessons must
+# refuse to run there), booted from one of Debian's cloud kernels:
 #
 #   KERNEL=5.10   Debian 11's (bullseye)      ARCH=amd64  x86_64 (default)
 #   KERNEL=6.1    Debian 12's (the default)   ARCH=arm64  aarch64: the
@@ -226,8 +227,11 @@ build_initrd() {
 # if the VM did not say it: killed at TIMEOUT seconds, or the kernel
 # panicked (panic=-1 reboots at once, and -no-reboot ends qemu).
 boot() { # boot MODE LOG [PAYLOAD [SUITE]]
-    local args="console=$CONSOLE loglevel=1 panic=-1 cl_mode=$1 ${VM_APPEND:-}"
+    local args="console=$CONSOLE loglevel=1 panic=-1 cl_mode=${1%-*} ${VM_APPEND:-}"
     [ "$1" = v2 ] && args="$args cgroup_no_v1=all"
+    # A v1 host without the devices controller: the runtime must refuse.
+    [ "$1" = v1-nodevices ] && args="$args cgroup_no_v1=devices" &&
+        set -- "$1" "$2" "${3:-}" nodevices
     [ -n "${3:-}" ] && args="$args cl_payload=${3// /+}"
     args="$args cl_suite=${4:-$SUITE}"
     # shellcheck disable=SC2086
