@@ -506,7 +506,8 @@ p_release_agent(void)
     if (f != NULL)
         fclose(f);
     if (ctl[0] == '\0')
-        return verdict(0, "no cgroup v1 hierarchy on this host");
+        return verdict(0, "host: no cgroup v1 hierarchy here (release_agent is "
+                          "v1's; a pure v2 host)");
     snprintf(dir, sizeof(dir), "/tmp/probe-cg.%d", (int)getpid());
     if (mkdir(dir, 0700) == -1)
         return verdict(0, "mkdir %s: %s", dir, strerror(errno));
