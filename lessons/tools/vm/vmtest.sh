@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# vmtest.sh [v1|v2|v1-nodevices|selftest|payload]...: the lessons' tests on
+# vmtest.sh [v1|v2|v1-nodevices|selftest|payload|prepare]...: the lessons' tests on
 # the hosts this machine is not: a throwaway qemu VM per mode, pure cgroup
 # v2 (cgroup_no_v1=all) or full cgroup v1 (every v1 hierarchy the kernel
 # has, and pids), or v1 without the devices controller (the lessons must
@@ -257,8 +257,13 @@ prepare_kernel || skip_or_fail "no cloud kernel: Debian $REL's linux-image-cloud
 if [ "$ARCH" != amd64 ]; then
     prepare_userland || skip_or_fail "Debian $REL's $ARCH packages of the tests' tools could not be fetched"
 fi
-prepare_tree || skip_or_fail "the lessons do not build for $ARCH"
-build_initrd || skip_or_fail "the initramfs could not be built"
+# VM_PREPARED=1: another run has just built this host's initramfs (hosts.sh
+# runs "prepare" once, then the modes of one host side by side).
+if [ -z "${VM_PREPARED:-}" ]; then
+    prepare_tree || skip_or_fail "the lessons do not build for $ARCH"
+    build_initrd || skip_or_fail "the initramfs could not be built"
+fi
+[ "${1:-}" = prepare ] && exit 0
 
 # SUITE: which tests the guest runs (vm-tests.sh): "host" the mount,
 # network, cgroup, image and hardening files (lessons 03 on), "arch" (the
