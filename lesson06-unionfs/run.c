@@ -3049,13 +3049,23 @@ struct tar_entry {
     unsigned int mode, uid, gid;
 };
 
-/* An octal field of LEN bytes, NUL- or space-terminated; -1 if bad. */
+/* An octal field of LEN bytes, NUL- or space-terminated; -1 if bad. A
+   number too big for its octal digits (a size of 8 GiB or more) is GNU's
+   base-256: the first byte's top bit set, then big-endian bytes. */
 static long long
 tar_octal(const char *f, int len)
 {
     long long v = 0;
     int i = 0;
 
+    if ((unsigned char)f[0] == 0x80) {
+        for (i = 1; i < len; i++) {
+            if (v >> 55)
+                return -1; /* more than 63 bits */
+            v = v << 8 | (unsigned char)f[i];
+        }
+        return v;
+    }
     while (i < len && f[i] == ' ')
         i++;
     for (; i < len && f[i] >= '0' && f[i] <= '7'; i++)
@@ -3169,17 +3179,24 @@ read_full(int fd, void *buf, size_t n)
 static int
 pax_value(const char *rec, size_t n, const char *key, char *out, size_t size)
 {
-    size_t klen = strlen(key), off = 0, len;
-    const char *kv;
+    size_t klen = strlen(key), off = 0, len, i;
+    const char *kv, *end;
 
     while (off < n) {
-        len = strtoul(rec + off, NULL, 10);
-        kv = memchr(rec + off, ' ', n - off);
-        if (len == 0 || kv == NULL || off + len > n)
+        /* "LEN key=value\n": LEN, digits only, counts the whole record
+           (strtoul would read "-5" as a length that wraps off + len) and
+           must end inside the data, on the record's newline. */
+        for (len = 0, i = off; i < n && rec[i] >= '0' && rec[i] <= '9'; i++)
+            if ((len = len * 10 + (size_t)(rec[i] - '0')) > n - off)
+                return 0;
+        if (i == off || i >= n || rec[i] != ' ' || len < i - off + 2 ||
+            rec[off + len - 1] != '\n')
             return 0;
-        kv++;
-        if (strncmp(kv, key, klen) == 0 && kv[klen] == '=') {
-            snprintf(out, size, "%.*s", (int)(rec + off + len - kv - klen - 2),
+        kv = rec + i + 1;
+        end = rec + off + len - 1; /* the newline */
+        if ((size_t)(end - kv) > klen && strncmp(kv, key, klen) == 0 &&
+            kv[klen] == '=') {
+            snprintf(out, size, "%.*s", (int)(end - kv - klen - 1),
                      kv + klen + 1);
             return 1;
         }
@@ -3575,23 +3592,27 @@ mount_overlay(void)
 static FILE *commit_out;
 static size_t upper_len;
 
-/* One tar header block; a name longer than 100 bytes goes first in a GNU
-   'L' entry. */
+/* One tar header block; a name longer than 100 bytes or a link target
+   longer than 99 goes first in a GNU 'L' or 'K' entry, and a size of
+   8 GiB or more (past 11 octal digits) is written in base-256. */
 static void
 tar_put(const char *name, char type, const struct stat *st, const char *link,
         unsigned long long size)
 {
+    const char *const longs[2] = {name, link};
+    struct stat l = {.st_mode = 0644};
     unsigned char b[512];
     unsigned int sum = 0;
-    size_t n = strlen(name) + 1;
+    size_t n;
     int i;
 
-    if (n > 100) {
-        struct stat l = {.st_mode = 0644};
-
-        tar_put("././@LongLink", 'L', &l, "", n);
-        fwrite(name, 1, n, commit_out);
+    for (i = 0; i < 2; i++) {
+        if ((n = strlen(longs[i]) + 1) <= 100)
+            continue;
+        /* ././@LongLink, its data the whole string, NUL included. */
+        tar_put("././@LongLink", i == 0 ? 'L' : 'K', &l, "", n);
         memset(b, 0, sizeof(b));
+        fwrite(longs[i], 1, n, commit_out);
         fwrite(b, 1, (512 - n % 512) % 512, commit_out);
     }
     memset(b, 0, sizeof(b));
@@ -3599,10 +3620,16 @@ tar_put(const char *name, char type, const struct stat *st, const char *link,
     snprintf((char *)b + 100, 8, "%07o", (unsigned)st->st_mode & 07777);
     snprintf((char *)b + 108, 8, "%07o", (unsigned)st->st_uid);
     snprintf((char *)b + 116, 8, "%07o", (unsigned)st->st_gid);
-    snprintf((char *)b + 124, 12, "%011llo", size);
+    if (size > 077777777777ULL) {
+        b[124] = 0x80;
+        for (i = 11; i > 0; i--, size >>= 8)
+            b[124 + i] = (unsigned char)(size & 0xff);
+    } else {
+        snprintf((char *)b + 124, 12, "%011llo", size);
+    }
     snprintf((char *)b + 136, 12, "%011llo", (unsigned long long)st->st_mtime);
     b[156] = (unsigned char)type;
-    snprintf((char *)b + 157, 100, "%s", link);
+    snprintf((char *)b + 157, 100, "%s", link); /* cut: the 'K' has it */
     memcpy(b + 257,
            "ustar\0"
            "00",

@@ -66,6 +66,13 @@ expect_eq "commit, stack it, run again: the change and the deletion are there" \
 x
 no-vi" "$OUT"
 forget "$TMP/c.tar"
+long=/opt/$(printf 'a-directory-name-of-thirty-chars/%.0s' 1 2 3 4)target
+ct -q --image "$IMAGE" --commit "$TMP/l.tar" ln -s "$long" /lnk
+expect_eq "--commit of a symlink whose target is over 99 bytes: GNU tar reads it" \
+    "lnk -> $long" "$(tar tvf "$TMP/l.tar" | grep -o 'lnk -> .*')"
+ct -q --image "$(image long "$TMP/l.tar")" readlink /lnk
+expect_eq "  ... and the runtime unpacks it whole" "$long" "$OUT"
+forget "$TMP/l.tar"
 
 # Hostile and broken layers: refused, and nothing written outside.
 mkdir -p "$TMP/c/a" "$TMP/out" "$TMP/s1" "$TMP/s2/link"

@@ -779,6 +779,11 @@ octal_fields(void **state)
     assert_int_equal(tar_octal("00000000012", 12), 10);
     assert_int_equal(tar_octal("0009", 4), -1);
     assert_int_equal(tar_octal("\0\0\0\0", 4), 0);
+    /* GNU base-256 (a size of 8 GiB and more): 0x80, then big-endian. */
+    assert_int_equal(tar_octal("\x80\0\0\0\0\0\0\x02\0\0\0\0", 12), 8LL << 30);
+    assert_int_equal(
+        tar_octal("\x80\x7f\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 12),
+        -1); /* past 63 bits */
 }
 
 /* tar_put() writes a header, tar_header() reads it back. */
@@ -831,6 +836,31 @@ headers_round_trip(void **state)
     assert_null(tar_header((unsigned char *)buf + 1024, &e));
     assert_int_equal(e.type, '5');
     free(buf);
+
+    /* A symlink target over 99 bytes: a GNU 'K' entry, then the header. */
+    buf = NULL;
+    commit_out = open_memstream(&buf, &size);
+    tar_put("link", '2', &st, name, 0);
+    fclose(commit_out);
+    assert_int_equal(size, 512 + 512 + 512);
+    assert_null(tar_header((unsigned char *)buf, &e));
+    assert_int_equal(e.type, 'K');
+    assert_int_equal(e.size, 151);
+    assert_memory_equal(buf + 512, name, 151);
+    assert_null(tar_header((unsigned char *)buf + 1024, &e));
+    assert_int_equal(e.type, '2');
+    free(buf);
+
+    /* 8 GiB: past the 11 octal digits, written and read in base-256. */
+    buf = NULL;
+    commit_out = open_memstream(&buf, &size);
+    tar_put("big", '0', &st, "", 8ULL << 30);
+    fclose(commit_out);
+    assert_int_equal(size, 512);
+    assert_null(tar_header((unsigned char *)buf, &e));
+    assert_int_equal(e.size, 8ULL << 30);
+    assert_int_equal((unsigned char)buf[124], 0x80);
+    free(buf);
 }
 
 static void
@@ -861,6 +891,18 @@ ustar_prefix_and_pax(void **state)
     assert_string_equal(out, "abc/de");
     assert_int_equal(pax_value("12 size=10\n", 11, "path", out, sizeof(out)),
                      0);
+    /* Lengths that would read past the record: refused, nothing copied. */
+    strcpy(out, "untouched");
+    assert_int_equal(pax_value("-5 path=abc\n", 12, "path", out, sizeof(out)),
+                     0);
+    assert_int_equal(pax_value("3 path=abc\n", 11, "path", out, sizeof(out)),
+                     0);
+    assert_int_equal(pax_value("99999999999999999999999 path=a\n", 31, "path",
+                               out, sizeof(out)),
+                     0);
+    assert_string_equal(out, "untouched");
+    assert_int_equal(pax_value("8 path=\n", 8, "path", out, sizeof(out)), 1);
+    assert_string_equal(out, "");
 }
 
 static void
