@@ -1056,6 +1056,48 @@ gone(pid_t pid)
     return dead;
 }
 
+/*
+ * The runtime's state files (leases, records) decide what --cleanup kills
+ * and removes, as root: only root may write them. They are made 0600 and
+ * never through a symlink, and read back only if they are regular files
+ * of root's that no one else may write. STATE_DIR itself is root's, 0700.
+ */
+static FILE *
+state_create(const char *path)
+{
+    int fd =
+        open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+    return fd == -1 ? NULL : fdopen(fd, "w");
+}
+
+/* Open a state file to read; NULL if it is missing or not to be trusted
+   (then WHY says which). */
+static FILE *
+state_open(const char *path, const char **why)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+    *why = NULL;
+    if (fd == -1) {
+        if (errno == ELOOP)
+            *why = "it is a symlink";
+        return NULL;
+    }
+    if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+        *why = "it is not a regular file";
+    else if (st.st_uid != 0)
+        *why = "it is not root's";
+    else if (st.st_mode & 022)
+        *why = "others may write it";
+    if (*why != NULL) {
+        close(fd);
+        return NULL;
+    }
+    return fdopen(fd, "r");
+}
+
 /* "PID STARTTIME" of this process: the first line of a lease, and of
    every other record of who owns something. */
 static void
@@ -1086,10 +1128,14 @@ static int
 lease_live(struct in_addr addr)
 {
     char path[64];
+    const char *why;
     FILE *f;
 
     snprintf(path, sizeof(path), STATE_DIR "/%s", inet_ntoa(addr));
-    f = fopen(path, "re");
+    f = state_open(path, &why);
+    if (f == NULL && why != NULL)
+        die(0, "remove it: a lease is root's own file, mode 0600",
+            "refusing the lease %s: %s", path, why);
     if (f == NULL)
         return 0;
     if (owner_alive(f)) {
@@ -1119,7 +1165,7 @@ lease_take(struct in_addr addr)
 
     snprintf(lease_path, sizeof(lease_path), STATE_DIR "/%s", inet_ntoa(addr));
     lease_owner = getpid();
-    f = fopen(lease_path, "wxe");
+    f = state_create(lease_path);
     if (f == NULL)
         die(errno, NULL, "create %s", lease_path);
     put_owner(f);
@@ -1136,13 +1182,20 @@ static int lock_fd = -1, lock_depth;
 static void
 state_lock(void)
 {
+    struct stat st;
+
     if (lock_depth++ > 0)
         return;
-    if (mkdir(STATE_DIR, 0755) == -1 && errno != EEXIST)
+    if (mkdir(STATE_DIR, 0700) == -1 && errno != EEXIST)
         die(errno, NULL, "mkdir " STATE_DIR);
-    lock_fd = open(STATE_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    lock_fd = open(STATE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (lock_fd == -1 || flock(lock_fd, LOCK_EX) == -1)
         die(errno, NULL, "lock " STATE_DIR);
+    /* Root's, and no one else's: 0700 (an older runtime made it 0755). */
+    if (fstat(lock_fd, &st) == -1 || st.st_uid != 0 ||
+        fchmod(lock_fd, 0700) == -1)
+        die(errno, "remove it; the runtime makes it again",
+            STATE_DIR " is not a directory of root's");
 }
 
 static void

@@ -1544,6 +1544,48 @@ gone(pid_t pid)
     return dead;
 }
 
+/*
+ * The runtime's state files (leases, records) decide what --cleanup kills
+ * and removes, as root: only root may write them. They are made 0600 and
+ * never through a symlink, and read back only if they are regular files
+ * of root's that no one else may write. STATE_DIR itself is root's, 0700.
+ */
+static FILE *
+state_create(const char *path)
+{
+    int fd =
+        open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+    return fd == -1 ? NULL : fdopen(fd, "w");
+}
+
+/* Open a state file to read; NULL if it is missing or not to be trusted
+   (then WHY says which). */
+static FILE *
+state_open(const char *path, const char **why)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+    *why = NULL;
+    if (fd == -1) {
+        if (errno == ELOOP)
+            *why = "it is a symlink";
+        return NULL;
+    }
+    if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+        *why = "it is not a regular file";
+    else if (st.st_uid != 0)
+        *why = "it is not root's";
+    else if (st.st_mode & 022)
+        *why = "others may write it";
+    if (*why != NULL) {
+        close(fd);
+        return NULL;
+    }
+    return fdopen(fd, "r");
+}
+
 /* "PID STARTTIME" of this process: the first line of a lease, and of
    every other record of who owns something. */
 static void
@@ -1574,10 +1616,14 @@ static int
 lease_live(struct in_addr addr)
 {
     char path[64];
+    const char *why;
     FILE *f;
 
     snprintf(path, sizeof(path), STATE_DIR "/%s", inet_ntoa(addr));
-    f = fopen(path, "re");
+    f = state_open(path, &why);
+    if (f == NULL && why != NULL)
+        die(0, "remove it: a lease is root's own file, mode 0600",
+            "refusing the lease %s: %s", path, why);
     if (f == NULL)
         return 0;
     if (owner_alive(f)) {
@@ -1607,7 +1653,7 @@ lease_take(struct in_addr addr)
 
     snprintf(lease_path, sizeof(lease_path), STATE_DIR "/%s", inet_ntoa(addr));
     lease_owner = getpid();
-    f = fopen(lease_path, "wxe");
+    f = state_create(lease_path);
     if (f == NULL)
         die(errno, NULL, "create %s", lease_path);
     put_owner(f);
@@ -1624,13 +1670,20 @@ static int lock_fd = -1, lock_depth;
 static void
 state_lock(void)
 {
+    struct stat st;
+
     if (lock_depth++ > 0)
         return;
-    if (mkdir(STATE_DIR, 0755) == -1 && errno != EEXIST)
+    if (mkdir(STATE_DIR, 0700) == -1 && errno != EEXIST)
         die(errno, NULL, "mkdir " STATE_DIR);
-    lock_fd = open(STATE_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    lock_fd = open(STATE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (lock_fd == -1 || flock(lock_fd, LOCK_EX) == -1)
         die(errno, NULL, "lock " STATE_DIR);
+    /* Root's, and no one else's: 0700 (an older runtime made it 0755). */
+    if (fstat(lock_fd, &st) == -1 || st.st_uid != 0 ||
+        fchmod(lock_fd, 0700) == -1)
+        die(errno, "remove it; the runtime makes it again",
+            STATE_DIR " is not a directory of root's");
 }
 
 static void
@@ -2298,7 +2351,7 @@ create_cgroups(void)
     int c, d;
 
     snprintf(parent, sizeof(parent), STATE_DIR "/%s.ct", cfg.name);
-    rec = fopen(parent, "wxe");
+    rec = state_create(parent);
     if (rec == NULL)
         die(errno, errno == EEXIST ? "choose another --name" : NULL,
             "container %s: %s", cfg.name, parent);
@@ -2734,6 +2787,18 @@ teardown_cgroups(void)
     state_unlock();
 }
 
+/* A record's cgroup path: absolute, without "..", and ending in the
+   container's NAME: a record written by someone else cannot name another
+   cgroup for --cleanup to empty and remove. */
+static int
+cgroup_path_ok(const char *rel, const char *name)
+{
+    const char *last = strrchr(rel, '/');
+
+    return rel[0] == '/' && strstr(rel, "/..") == NULL && last != NULL &&
+           strcmp(last + 1, name) == 0;
+}
+
 /*
  * The record STATE_DIR/NAME.ct of a container: "PID STARTTIME", then a
  * line "CONTROLLER PATH" per cgroup, PATH under the hierarchy's mount
@@ -2743,17 +2808,28 @@ teardown_cgroups(void)
 static int
 load_record(const char *path)
 {
-    char ctl[32], rel[PATH_MAX];
-    int alive, c, d;
-    FILE *f = fopen(path, "re");
+    char ctl[32], rel[PATH_MAX], name[PATH_MAX];
+    const char *why;
+    int alive, c, d, bad = 0;
+    FILE *f = state_open(path, &why);
 
+    if (f == NULL && why != NULL)
+        say("refusing %s: %s; nothing in it is touched (remove it by hand)",
+            path, why);
     if (f == NULL)
-        return 0;
+        return why != NULL ? -1 : 0;
+    /* STATE_DIR/NAME.ct: NAME is the last part of each of its cgroups. */
+    snprintf(name, sizeof(name), "%s", strrchr(path, '/') + 1);
+    name[strlen(name) - 3] = '\0';
     memset(cg.dir, 0, sizeof(cg.dir));
     cg.v2[0] = '\0';
     snprintf(cg.record, sizeof(cg.record), "%s", path);
     alive = owner_alive(f);
     while (fscanf(f, "%31s %4095s", ctl, rel) == 2) {
+        if (!cgroup_path_ok(rel, name)) {
+            bad = 1;
+            break;
+        }
         if (strcmp(ctl, "cgroup2") == 0)
             join(cg.v2, cg.v2_mnt, "", rel);
         for (c = 0; c < C_N; c++) {
@@ -2765,6 +2841,14 @@ load_record(const char *path)
         }
     }
     fclose(f);
+    if (bad) {
+        say("refusing %s: its cgroup %s is not the container's own; nothing "
+            "in it is touched (remove it by hand)",
+            path, rel);
+        memset(cg.dir, 0, sizeof(cg.dir));
+        cg.v2[0] = cg.record[0] = '\0';
+        return -1;
+    }
     return alive;
 }
 
@@ -2851,7 +2935,7 @@ freeze(const char *name, int on)
     snprintf(path, sizeof(path), STATE_DIR "/%s.ct", name);
     state_lock();
     open_hierarchies();
-    if (!load_record(path))
+    if (load_record(path) != 1)
         die(ENOENT, "see the names in " STATE_DIR "/*.ct",
             "no running container %s", name);
     dir = cg_dir(C_FREEZER);

@@ -56,6 +56,8 @@ expect_eq "pids: without --pids-limit, pids.max is 2048" 2048 \
     "$(cat "$(cgfile pids pids.max)")"
 expect_match "  ... and the narration says it is the default" \
     'pids.max 2048: the default' "$(cat "$TMP/bg.err")"
+expect_eq "  ... (its record is root's alone: 0600)" 600 \
+    "$(stat -c %a "/run/container-lessons/cl-$RT.ct")"
 kill -TERM "$RT"; kill -TERM "$RT"; ct_wait 5
 ct_bg sleep --pids-limit max sleep 5
 expect_eq "  ... --pids-limit max: pids.max is max" max \
@@ -183,6 +185,50 @@ for bad in "--memory 12XB" "--cpus 0" "--cpus 999" "--cpuset-cpus 999" \
     expect_eq "bad input $bad: 125" 125 "$RC"
 done
 expect_eq "  ... and no cgroup was made" "" "$(our_cgroups)"
+
+# Forged records: --cleanup trusts only root's own 0600 files whose cgroups
+# end in the container's name; the others are refused, nothing killed. The
+# victim is a process in a cgroup of the test's own (pids: every host has
+# it), where a record that was followed would point --cleanup.
+if v2; then
+    vdir=/sys/fs/cgroup/container-lessons/t05-forged vctl=cgroup2
+    vrel=/container-lessons/t05-forged
+else
+    own=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ {print $3}' /proc/self/cgroup)
+    [ "$own" = / ] && own=""
+    vrel=$own/container-lessons/t05-forged vctl=pids
+    vdir=/sys/fs/cgroup/pids$vrel
+fi
+mkdir -p "$vdir"
+sleep 60 &
+victim=$!
+echo "$victim" >"$vdir/cgroup.procs"
+rec=/run/container-lessons/t05-forged.ct
+printf '1 1\n%s %s\n' "$vctl" "$vrel" >"$TMP/forged"
+chmod 600 "$TMP/forged"
+ln -s "$TMP/forged" "$rec"
+ct --cleanup
+expect_match "a record that is a symlink: refused, and says why" \
+    "refusing $rec: it is a symlink" "$ERR"
+rm -f "$rec"
+cp "$TMP/forged" "$rec" && chmod 666 "$rec"
+ct --cleanup
+expect_match "a world-writable record: refused" \
+    "refusing $rec: others may write it" "$ERR"
+printf '1 1\n%s %s\n' "$vctl" "$vrel/../t05-forged" >"$rec" && chmod 600 "$rec"
+ct --cleanup
+expect_match "a record naming a cgroup with ..: refused" \
+    "refusing $rec: its cgroup .* is not the container's own" "$ERR"
+printf '1 1\n%s %s\n' "$vctl" "${vrel%/*}" >"$rec"
+ct --cleanup
+expect_match "a record naming a cgroup not its own: refused" \
+    "refusing $rec: its cgroup .* is not the container's own" "$ERR"
+expect_true "  ... and nothing was killed" kill -0 "$victim"
+rm -f "$rec"
+kill "$victim"; wait "$victim" 2>/dev/null
+rmdir "$vdir" "${vdir%/*}" 2>/dev/null
+expect_eq "  ... records are made 0600, the state directory 0700" "700" \
+    "$(stat -c %a /run/container-lessons)"
 
 # A killed runtime's cgroups: --cleanup removes them, and the ones in the
 # hierarchies only the runtime mounts.
