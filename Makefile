@@ -34,12 +34,14 @@ help:
 # lesson03 → lesson03-mount/run, linked as ./run; from lesson03 on with
 # the rootfs (the lesson's own Makefile builds it).
 lesson%:
+	@mkdir -p build && chmod 700 build
 	@dir=$$(ls -d lesson$*-* 2>/dev/null | head -n1); \
 	if [ -z "$$dir" ]; then echo "no lesson $*: try $(LESSONS)"; exit 2; fi; \
 	$(MAKE) -C $$dir && ln -sfn $$dir/run run && \
 	echo "./run is $$dir/run: now sudo ./run"
 
 all: $(ROOTFS)/bin/busybox build/image/manifest
+	@chmod 700 build
 	@for d in $(LESSONS); do $(MAKE) -C $$d run || exit 1; done
 
 rootfs: $(ROOTFS)/bin/busybox
@@ -49,7 +51,11 @@ image: build/image/manifest
 build/image/manifest: $(ROOTFS)/bin/busybox lessons/rootfs/mkimage.sh
 	sh lessons/rootfs/mkimage.sh $(ROOTFS) build/image
 
+# build/ holds what the containers' root writes (the rootfs, layers, upper
+# directories): 0700, so that no other user of the host reaches a
+# set-user-ID file written there.
 $(ROOTFS)/bin/busybox: lessons/rootfs/mkrootfs.sh $(wildcard lessons/rootfs/*.c)
+	@mkdir -p build && chmod 700 build
 	sh lessons/rootfs/mkrootfs.sh $(ROOTFS)
 
 deps:
