@@ -24,7 +24,8 @@
  * Read: namespaces(7), pid_namespaces(7), capabilities(7), chroot(2),
  * mknod(2), mount(2), init_module(2), capget(2), open_by_handle_at(2),
  * cgroups(7), user_namespaces(7), keyctl(2), syslog(2), proc(5),
- * rtnetlink(7), fork(2), and the kernel's Documentation/admin-guide/
+ * rtnetlink(7), fork(2), io_uring_setup(2), vsock(7), personality(2),
+ * pidfd_getfd(2), and the kernel's Documentation/admin-guide/
  * cgroup-v1/cgroups.rst (release_agent).
  */
 #define _GNU_SOURCE
@@ -40,6 +41,7 @@
 #include <string.h>
 #include <sys/klog.h>
 #include <sys/mount.h>
+#include <sys/personality.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -669,6 +671,115 @@ p_memory(void)
     return verdict(0, "malloc failed before %d MiB (%d)", MEM_MIB, rc);
 }
 
+/* The Seccomp: line of /proc/self/status: 2 where a filter is loaded, 0
+   where none is. Without a filter, EPERM and ENOSYS are the kernel's own
+   answers (a call it was built without, a host that refuses it). */
+static int
+seccomp_mode(void)
+{
+    char line[128];
+    int mode = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+
+    if (f == NULL)
+        return -1;
+    while (fgets(line, sizeof(line), f) != NULL)
+        if (sscanf(line, "Seccomp: %d", &mode) == 1)
+            break;
+    fclose(f);
+    return mode;
+}
+
+/* 20: io_uring, a second system call interface to the kernel, with its
+   own long list of bugs. io_uring_setup(2) with no parameters: EFAULT
+   where it reaches the kernel; a ring is never made. */
+static int
+p_io_uring(void)
+{
+    long fd = syscall(SYS_io_uring_setup, 1, NULL);
+    int err = errno, disabled = 0;
+    FILE *f;
+
+    if (fd >= 0) {
+        close((int)fd);
+        return verdict(1, "io_uring_setup made a ring");
+    }
+    if (err != EPERM && err != ENOSYS)
+        return verdict(1, "io_uring_setup reached the kernel (%s)",
+                       strerror(err));
+    f = fopen("/proc/sys/kernel/io_uring_disabled", "r");
+    if (f != NULL) {
+        if (fscanf(f, "%d", &disabled) != 1)
+            disabled = 0;
+        fclose(f);
+    }
+    if (seccomp_mode() == 2 && !(err == EPERM && disabled))
+        return verdict(0, "io_uring_setup: %s (seccomp)", strerror(err));
+    if (err == ENOSYS)
+        return verdict(0, "kernel: built without io_uring (ENOSYS)");
+    return verdict(0, "host: io_uring_setup: EPERM (io_uring_disabled %d)",
+                   disabled);
+}
+
+/* 21: vsock talks to the hypervisor and to other guests, and it is not
+   network-namespaced: --net none does not cut it. */
+static int
+p_vsock(void)
+{
+    int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    if (fd >= 0) {
+        close(fd);
+        return verdict(1, "socket(AF_VSOCK): the hypervisor's sockets, "
+                          "past any network namespace");
+    }
+    if (errno == EAFNOSUPPORT)
+        return verdict(0, "kernel: no vsock (EAFNOSUPPORT)");
+    if ((errno == EPERM || errno == ENOSYS) && seccomp_mode() == 2)
+        return verdict(0, "socket(AF_VSOCK): %s (seccomp)", strerror(errno));
+    if (errno == EPERM || errno == EACCES)
+        return verdict(0, "host: socket(AF_VSOCK): %s", strerror(errno));
+    return verdict(1, "socket(AF_VSOCK) reached the kernel (%s)",
+                   strerror(errno));
+}
+
+/* 22: personality(2) flags change how the kernel lays out memory:
+   READ_IMPLIES_EXEC makes every readable mapping executable. Set it, and
+   at once put the old persona back. */
+static int
+p_personality(void)
+{
+    int old = personality(0xffffffff), r;
+
+    if (old == -1)
+        return verdict(0, "personality(query): %s", strerror(errno));
+    r = personality((unsigned long)old | READ_IMPLIES_EXEC);
+    if (r == -1)
+        return verdict(0, "personality(READ_IMPLIES_EXEC): %s",
+                       strerror(errno));
+    personality((unsigned long)old);
+    return verdict(1, "personality(READ_IMPLIES_EXEC) accepted (undone)");
+}
+
+/* 23: pidfd_getfd(2) copies a descriptor out of another process (with
+   ptrace rights over it). A pidfd of -1: EBADF where it reaches the
+   kernel. */
+static int
+p_pidfd_getfd(void)
+{
+    long fd = syscall(SYS_pidfd_getfd, -1, 0, 0);
+
+    if (fd >= 0) {
+        close((int)fd);
+        return verdict(1, "pidfd_getfd took a descriptor?!");
+    }
+    if (errno == ENOSYS && seccomp_mode() == 0)
+        return verdict(0, "kernel: no pidfd_getfd (ENOSYS: before Linux 5.6)");
+    if (errno == EPERM || errno == ENOSYS)
+        return verdict(0, "pidfd_getfd: %s", strerror(errno));
+    return verdict(1, "pidfd_getfd reached the kernel (%s)", strerror(errno));
+}
+
 static const struct probe {
     const char *name;
     int (*fn)(void);
@@ -692,6 +803,10 @@ static const struct probe {
     {"kmsg", p_kmsg},
     {"forkbomb", p_forkbomb},
     {"memory", p_memory},
+    {"io_uring", p_io_uring},
+    {"vsock", p_vsock},
+    {"personality", p_personality},
+    {"pidfd_getfd", p_pidfd_getfd},
 };
 #define N_PROBES (sizeof(probes) / sizeof(probes[0]))
 
