@@ -15,8 +15,10 @@
  * command in one with setns(2), as docker exec does.
  *
  * Adds:    --userns MAP, --no-userns, --cap-add, --cap-drop, --seccomp,
- *          --list, --exec NAME; the user and time namespaces, capabilities,
- *          a seccomp allow-list and masked paths (parse_map .. exec_in).
+ *          --list, --exec NAME (not dumpable, with the container's own
+ *          capabilities and seccomp); the user and time namespaces,
+ *          capabilities, a seccomp allow-list and masked paths
+ *          (parse_map .. exec_in).
  * Changes: enum_O_NAME (the options), struct config, ns_names,
  *          clone_flags, CLONE_FLAGS_TEXT, usage, parse_args,
  *          show_namespaces, kernel_fs, make_dev, mount_kernel_fs,
@@ -420,7 +422,8 @@ usage(FILE *out)
         "                       unused bridges, stale address leases\n"
         "      --name NAME      the container's name (default: cl-PID)\n"
         "      --list           the running containers\n"
-        "      --exec NAME      run COMMAND in the running container NAME\n"
+        "      --exec NAME      run COMMAND in the running container NAME,\n"
+        "                       with its capabilities and seccomp\n"
         "      --freeze NAME    stop every process of a running container\n"
         "      --thaw NAME      let them run again\n"
         "Limits (cgroups; sizes as 64M or 1G, rates as 1M per second):\n"
@@ -5324,13 +5327,18 @@ wait_child(pid_t child)
 
 /* ---- containers by name: --list, --exec ----------------------------- */
 
-/* Its PID 1 goes into the container's record, for --list and --exec. */
+/* Its PID 1 goes into the container's record, for --list and --exec, and
+   its hardening, for --exec: "caps HEX" (its capability set) and
+   "seccomp 1" or "0". */
 static void
 record_init(pid_t child)
 {
     FILE *f = fopen(cg.record, "ae");
 
-    if (f == NULL || fprintf(f, "init %d\n", (int)child) < 0 || fclose(f) != 0)
+    if (f == NULL ||
+        fprintf(f, "init %d\ncaps %llx\nseccomp %d\n", (int)child, cfg.caps,
+                cfg.seccomp) < 0 ||
+        fclose(f) != 0)
         die(errno, NULL, "write %s", cg.record);
 }
 
@@ -5398,13 +5406,63 @@ read_id_map(pid_t pid)
 }
 
 /*
+ * The capability set and seccomp setting a container started with, from
+ * its record, into cfg: an --exec gets the container's, not those of its
+ * own command line, as docker exec does, or `--exec` into a `--cap-drop
+ * ALL` container would have Docker's 14 back. Checked as they are read:
+ * a set with bits past the last capability, or a record without them,
+ * is refused, never taken for "all" or "none".
+ */
+static void
+load_hardening(const char *path, const char *name)
+{
+    char line[PATH_MAX + 64], key[32], val[64], *end;
+    int caps = 0, seccomp = 0;
+    FILE *f = fopen(path, "re");
+
+    while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+        if (sscanf(line, "%31s %63s", key, val) != 2)
+            continue;
+        if (strcmp(key, "caps") == 0) {
+            errno = 0;
+            cfg.caps = strtoull(val, &end, 16);
+            caps = errno == 0 && end != val && *end == '\0' &&
+                   (cfg.caps & ~((1ULL << N_CAPS) - 1)) == 0;
+        } else if (strcmp(key, "seccomp") == 0) {
+            cfg.seccomp = val[0] == '1';
+            seccomp = (val[0] == '0' || val[0] == '1') && val[1] == '\0';
+        }
+    }
+    if (f != NULL)
+        fclose(f);
+    if (!caps || !seccomp)
+        die(0, "stop it and start it again with this run",
+            "--exec: the record of %s has no valid capability set and "
+            "seccomp setting (%s)",
+            name, path);
+    say("exec: the container's hardening, from its record: capabilities "
+        "%016llx, seccomp %s; not this command line's",
+        cfg.caps, cfg.seccomp ? "on" : "off");
+}
+
+/*
  * --exec NAME: run a command in a running container, as docker exec and
  * nsenter do. Into its cgroups first (as the host's root), then into each
  * of its namespaces with setns(2) on /proc/PID/ns/X, the user namespace
  * last (after it, the host's privileges are gone). A PID namespace takes
  * only the children of the process that joins it: the command is a
  * child, forked after. It gets the same hardening as the container's own
- * PID 1.
+ * PID 1: the same capabilities and seccomp setting.
+ *
+ * Until it execs the command, the process that joins is the runtime, host
+ * root with the host's memory and environment, in the container's
+ * namespaces: first PR_SET_DUMPABLE 0 (runc's CVE-2016-9962, where the
+ * container's root ptraced the joining runc init and used its descriptors
+ * to the host). A process that is not dumpable can be traced, and its
+ * /proc/PID/mem, environ and fd opened, only by a holder of CAP_SYS_PTRACE
+ * over the host's user namespace, which no container has. The child
+ * inherits it; execve() of the command makes the command dumpable again,
+ * the container's own.
  */
 static int
 exec_in(const char *name)
@@ -5417,6 +5475,10 @@ exec_in(const char *name)
     pid_t child;
     size_t i;
 
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+        die(errno, NULL, "prctl(PR_SET_DUMPABLE, 0)");
+    say("exec: prctl(PR_SET_DUMPABLE, 0): until it is the command, the "
+        "container cannot trace this process or read its /proc/PID/mem");
     snprintf(path, sizeof(path), STATE_DIR "/%s.ct", name);
     if (access(path, F_OK) != 0)
         die(ENOENT, "see the running containers with --list",
@@ -5426,6 +5488,7 @@ exec_in(const char *name)
     if (!load_record(path) || init_pid <= 0 || gone(init_pid))
         die(ENOENT, "see the running containers with --list",
             "--exec: no running container %s", name);
+    load_hardening(path, name);
     join_cgroups(getpid());
     cg.record[0] = '\0';
     unmount_private();

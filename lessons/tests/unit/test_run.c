@@ -991,6 +991,59 @@ run_filter(const struct sock_filter *f, int n, unsigned int arch, int nr,
     return 0;
 }
 
+/* load_hardening() on a record holding text: its exit status if it
+   exited, else -1. */
+static int
+hardening_of(const char *text)
+{
+    char path[] = "/tmp/test_run_recordXXXXXX";
+    int fd = mkstemp(path), rc = -1;
+
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    catching = 1;
+    if (setjmp(exit_jump) == 0)
+        load_hardening(path, "t");
+    else
+        rc = exit_code;
+    catching = 0;
+    fflush(stderr);
+    unlink(path);
+    return rc;
+}
+
+/* --exec takes the container's capabilities and seccomp from its record,
+   and refuses a record whose values do not hold. */
+static void
+exec_hardening(void **state)
+{
+    (void)state;
+    cfg.caps = DEFAULT_CAPS;
+    cfg.seccomp = 1;
+    assert_int_equal(hardening_of("1 2\ncgroup2 /a/very/long/path/of/more/"
+                                  "than/sixty/four/characters/for/the/scan/"
+                                  "x\ninit 5\ncaps 0\nseccomp 0\n"),
+                     -1);
+    assert_int_equal(cfg.caps, 0);
+    assert_int_equal(cfg.seccomp, 0);
+    assert_int_equal(hardening_of("init 5\ncaps 200000\nseccomp 1\n"), -1);
+    assert_int_equal(cfg.caps, 1ULL << CAP_SYS_ADMIN);
+    assert_int_equal(cfg.seccomp, 1);
+    /* No values, or values that do not parse, or bits past the last
+       capability, or a seccomp neither 0 nor 1: refused. */
+    assert_int_equal(hardening_of("init 5\n"), EXIT_RUNTIME);
+    assert_non_null(strstr(err_text, "no valid capability set"));
+    assert_int_equal(hardening_of("init 5\ncaps a80425fb\n"), EXIT_RUNTIME);
+    assert_int_equal(hardening_of("caps zz\nseccomp 1\n"), EXIT_RUNTIME);
+    assert_int_equal(hardening_of("caps a8x\nseccomp 1\n"), EXIT_RUNTIME);
+    assert_int_equal(hardening_of("caps ffffffffffffffff\nseccomp 1\n"),
+                     EXIT_RUNTIME);
+    assert_int_equal(hardening_of("caps -1\nseccomp 1\n"), EXIT_RUNTIME);
+    assert_int_equal(hardening_of("caps 0\nseccomp 2\n"), EXIT_RUNTIME);
+    assert_int_equal(hardening_of("caps 0\nseccomp 10\n"), EXIT_RUNTIME);
+}
+
 /* The filter's verdict on call nr with first argument arg0. */
 #define VERDICT(arch, nr, arg0) run_filter(f, n, arch, nr, arg0)
 #define NATIVE(nr, arg0)        VERDICT(SECCOMP_ARCH, nr, arg0)
@@ -1197,6 +1250,7 @@ main(void)
         TEST(bad_userns_maps),
         TEST(capability_names),
         TEST(seccomp_filter),
+        TEST(exec_hardening),
 #endif
     };
 
