@@ -5,6 +5,7 @@
  *
  *   hardening syscalls   each system call lesson07's seccomp filter refuses,
  *                        called with harmless arguments: NAME ERRNO-NAME
+ *                        (EPERM: refused; ENOSYS: not on its allow-list)
  *   hardening fds        the open file descriptors, but the one reading
  *                        /proc/self/fd
  *   hardening msgget KEY make a System V message queue with KEY (hex), so
@@ -14,7 +15,8 @@
  * Every call is one that cannot change anything where it succeeds: lookups
  * of what does not exist, objects that die with the process.
  *
- * Read: seccomp(2), keyctl(2), sysvipc(7), ipc_namespaces(7).
+ * Read: seccomp(2), keyctl(2), sysvipc(7), ipc_namespaces(7), personality(2),
+ * io_uring_setup(2), vsock(7).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -25,6 +27,8 @@
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
+#include <sys/personality.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -82,6 +86,15 @@ static const struct call {
     {"unshare(CLONE_NEWNS)", SYS_unshare, CLONE_NEWNS, 0, 0, 0, 0},
     {"unshare(CLONE_NEWNET)", SYS_unshare, CLONE_NEWNET, 0, 0, 0, 0},
     {"clone3", SYS_clone3, 0, 0, 0, 0, 0}, /* NULL args */
+    /* Not on the allow-list, or only with a capability or argument the
+       container does not have: */
+    {"io_uring_setup", SYS_io_uring_setup, 1, 0, 0, 0, 0}, /* NULL params */
+    {"move_pages", SYS_move_pages, 0, 0, 0, 0, 0},         /* no pages */
+    {"socket(AF_VSOCK)", SYS_socket, AF_VSOCK, SOCK_STREAM, 0, 0, 0},
+    {"personality(READ_IMPLIES_EXEC)", SYS_personality, READ_IMPLIES_EXEC, 0, 0,
+     0, 0}, /* undone below where it is allowed */
+    {"pidfd_getfd", SYS_pidfd_getfd, -1, 0, 0, 0, 0},
+    {"kcmp", SYS_kcmp, 0, 0, -1, 0, 0}, /* bad type */
 };
 
 static int
@@ -96,6 +109,10 @@ syscalls(void)
         errno = 0;
         r = syscall(c->nr, c->a0, c->a1, c->a2, c->a3, c->a4);
         printf("%s %s\n", c->name, errno_name(r == -1 ? errno : 0));
+        if (r != -1 && c->nr == SYS_personality)
+            syscall(SYS_personality, r); /* the old persona back */
+        else if (r != -1 && c->nr == SYS_socket)
+            close((int)r);
     }
     /* clone(CLONE_NEWUTS) would start a child where it is allowed: only
        a fork-like clone, which the filter must let through. */

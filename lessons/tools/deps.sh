@@ -32,6 +32,8 @@ need procps "tests find the container's processes (pgrep, ps)" \
     command -v pgrep
 need util-linux "tests drop root (setpriv)" command -v setpriv
 need bsdutils "tests run the runtime on a tty (script)" command -v script
+need strace "07-full holds an --exec at its execve (strace -e inject)" \
+    command -v strace
 need iproute2 "tests look at links in their network namespace (ip)" \
     command -v ip
 need clang-format "the style check of every C file" command -v clang-format

@@ -66,9 +66,16 @@ ct -q hardening syscalls
 for call in keyctl add_key request_key kexec_load kexec_file_load \
     init_module finit_module delete_module open_by_handle_at bpf \
     perf_event_open userfaultfd setns "unshare(CLONE_NEWUSER)" \
-    "unshare(CLONE_NEWNS)" "unshare(CLONE_NEWNET)"; do
+    "unshare(CLONE_NEWNS)" "unshare(CLONE_NEWNET)" "socket(AF_VSOCK)" \
+    "personality(READ_IMPLIES_EXEC)" pidfd_getfd kcmp; do
     expect_eq "seccomp: $call fails with EPERM" "$call EPERM" \
         "$(printf '%s\n' "$OUT" | awk -v c="$call" '$1 == c')"
+done
+# An allow-list: what it does not name is "no such call", as on an older
+# kernel, whatever this kernel has.
+for call in io_uring_setup move_pages; do
+    expect_eq "seccomp: $call, not on the allow-list, fails with ENOSYS" \
+        "$call ENOSYS" "$(printf '%s\n' "$OUT" | awk -v c="$call" '$1 == c')"
 done
 expect_eq "seccomp: clone3 is ENOSYS (the C library falls back to clone)" \
     "clone3 ENOSYS" "$(printf '%s\n' "$OUT" | grep '^clone3 ')"
@@ -76,9 +83,21 @@ expect_eq "seccomp: unshare(0), no namespace, is allowed" "unshare(0) OK" \
     "$(printf '%s\n' "$OUT" | grep '^unshare(0) ')"
 ct -q sh -c 'ps >/dev/null && echo forks'
 expect_eq "  ... and fork still works (clone without CLONE_NEW*)" forks "$OUT"
+ct -q sh -c 'ls -l /proc/self/ >/dev/null && mkdir -p /tmp/d && cd /tmp/d &&
+    echo x >f && ln -s g l && mv f g && cat l; rm -rf /tmp/d;
+    wget -q -T 1 -O /dev/null http://127.0.0.1:1/ 2>/dev/null; date >/dev/null &&
+    sleep 0.1 && echo ran'
+expect_eq "  ... and the everyday calls of a shell are on the allow-list" "x
+ran" "$OUT"
+ct -q --cap-add SYS_PTRACE hardening syscalls
+expect_eq "--cap-add SYS_PTRACE: pidfd_getfd reaches the kernel (EBADF)" \
+    "pidfd_getfd EBADF" "$(printf '%s\n' "$OUT" | grep '^pidfd_getfd ')"
 ct -q --seccomp off hardening syscalls
 expect_eq "--seccomp off: keyctl is the kernel's again (no EPERM)" \
     "keyctl OK" "$(printf '%s\n' "$OUT" | grep '^keyctl ')"
+expect_eq "  ... and so is personality(READ_IMPLIES_EXEC)" \
+    "personality(READ_IMPLIES_EXEC) OK" \
+    "$(printf '%s\n' "$OUT" | grep '^personality(')"
 ct -q --seccomp off sh -c 'grep Seccomp: /proc/self/status'
 expect_match "  ... and no filter is loaded" 'Seccomp:[[:space:]]+0$' "$OUT"
 
@@ -146,8 +165,65 @@ kill -TERM "$RT"
 ct_wait 5
 ct -q --exec t07-exec true
 expect_eq "--exec of a container that is gone: 125" 125 "$RC"
+
 expect_match "  ... says so, and where to look" 'no container t07-exec.*
 .*--list' "$ERR"
+
+# --exec gets the container's capabilities and seccomp, from its record,
+# not those of its own command line (as docker exec): into a --cap-drop
+# ALL container, none, whatever --exec says.
+ct_bg sleep -q --net none --name t07-caps --cap-drop ALL sleep 30
+ct -q --exec t07-caps sh -c 'grep -E "^(CapEff|Seccomp):" /proc/self/status'
+expect_eq "--exec into a --cap-drop ALL container: no capabilities" \
+    "CapEff:	0000000000000000
+Seccomp:	2" "$OUT"
+ct -q --exec t07-caps --cap-add SYS_ADMIN --seccomp off \
+    sh -c 'grep -E "^(CapEff|Seccomp):" /proc/self/status'
+expect_eq "  ... not even with --cap-add SYS_ADMIN --seccomp off of its own" \
+    "CapEff:	0000000000000000
+Seccomp:	2" "$OUT"
+kill -KILL "$RT"
+ct_wait 5
+ct_bg sleep -q --net none --name t07-nosc --seccomp off sleep 30
+ct -q --exec t07-nosc sh -c 'grep -E "^(CapEff|Seccomp):" /proc/self/status'
+expect_eq "--exec into a --seccomp off container: its 14 capabilities, no filter" \
+    "CapEff:	$DEFAULT_CAPS
+Seccomp:	0" "$OUT"
+kill -KILL "$RT"
+ct_wait 5
+
+# --exec is not dumpable until it becomes the command (runc's
+# CVE-2016-9962): the container's root cannot read its /proc/PID/environ,
+# the runtime's, while it is still the runtime. strace holds each
+# execve(2) for 4 s: the runtime's own, then its child's, already in the
+# container's PID namespace. --no-userns, where the container's root is
+# the host's UID 0 with the same 14 capabilities, so that only the
+# dumpable flag stands in the way.
+if command -v strace >/dev/null; then
+    ct_bg sleep -q --net none --no-userns --name t07-dump sleep 30
+    CL_SECRET=host-secret timeout -s KILL 30 strace -f -qq -o /dev/null \
+        -e trace=execve -e inject=execve:delay_enter=4000000 \
+        "$RUN" -q --exec t07-dump true >/dev/null 2>&1 &
+    tracer=$!
+    nspid=""
+    for i in $(seq 200); do # the child: the one in a PID namespace of its own
+        for p in $(pgrep -f -- "--exec t07-dump true"); do
+            set -- $(grep '^NSpid:' "/proc/$p/status" 2>/dev/null)
+            [ $# -eq 3 ] && nspid=$3
+        done
+        [ -n "$nspid" ] && break
+        sleep 0.05
+    done
+    sleep 0.5
+    ct -q --exec t07-dump sh -c "tr '\\0' '\\n' </proc/${nspid:-0}/environ | grep CL_SECRET"
+    expect_eq "--exec: the container's root cannot read the joining runtime's environ" \
+        "" "$OUT"
+    expect_match "  ... refused by the kernel (not dumpable)" \
+        "environ: (Permission denied|Operation not permitted)" "$ERR"
+    wait "$tracer"
+    kill -KILL "$RT"
+    ct_wait 5
+fi
 
 # The runtime works in a directory of its own while it prepares the root:
 # a relative --commit must still land in the caller's.

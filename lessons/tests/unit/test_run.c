@@ -1036,52 +1036,204 @@ run_filter(const struct sock_filter *f, int n, unsigned int arch, int nr,
     return 0;
 }
 
+/* load_hardening() on a record holding text: its exit status if it
+   exited, else -1. */
+static int
+hardening_of(const char *text)
+{
+    char path[] = "/tmp/test_run_recordXXXXXX";
+    int fd = mkstemp(path), rc = -1;
+
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    catching = 1;
+    if (setjmp(exit_jump) == 0)
+        load_hardening(path, "t");
+    else
+        rc = exit_code;
+    catching = 0;
+    fflush(stderr);
+    unlink(path);
+    return rc;
+}
+
+/* --exec takes the container's capabilities and seccomp from its record,
+   and refuses a record whose values do not hold. */
+static void
+exec_hardening(void **state)
+{
+    (void)state;
+    cfg.caps = DEFAULT_CAPS;
+    cfg.seccomp = 1;
+    assert_int_equal(hardening_of("1 2\ncgroup2 /a/very/long/path/of/more/"
+                                  "than/sixty/four/characters/for/the/scan/"
+                                  "x\ninit 5\ncaps 0\nseccomp 0\n"),
+                     -1);
+    assert_int_equal(cfg.caps, 0);
+    assert_int_equal(cfg.seccomp, 0);
+    assert_int_equal(hardening_of("init 5\ncaps 200000\nseccomp 1\n"), -1);
+    assert_int_equal(cfg.caps, 1ULL << CAP_SYS_ADMIN);
+    assert_int_equal(cfg.seccomp, 1);
+    /* No values, or values that do not parse, or bits past the last
+       capability, or a seccomp neither 0 nor 1: refused. */
+    assert_int_equal(hardening_of("init 5\n"), EXIT_RUNTIME);
+    assert_non_null(strstr(err_text, "no valid capability set"));
+    assert_int_equal(hardening_of("init 5\ncaps a80425fb\n"), EXIT_RUNTIME);
+    assert_int_equal(hardening_of("caps zz\nseccomp 1\n"), EXIT_RUNTIME);
+    assert_int_equal(hardening_of("caps a8x\nseccomp 1\n"), EXIT_RUNTIME);
+    assert_int_equal(hardening_of("caps ffffffffffffffff\nseccomp 1\n"),
+                     EXIT_RUNTIME);
+    assert_int_equal(hardening_of("caps -1\nseccomp 1\n"), EXIT_RUNTIME);
+    assert_int_equal(hardening_of("caps 0\nseccomp 2\n"), EXIT_RUNTIME);
+    assert_int_equal(hardening_of("caps 0\nseccomp 10\n"), EXIT_RUNTIME);
+}
+
+/* The filter's verdict on call nr with first argument arg0. */
+#define VERDICT(arch, nr, arg0) run_filter(f, n, arch, nr, arg0)
+#define NATIVE(nr, arg0)        VERDICT(SECCOMP_ARCH, nr, arg0)
+
 static void
 seccomp_filter(void **state)
 {
-    struct sock_filter f[64];
+    static struct sock_filter f[SECCOMP_MAX];
     const unsigned int eperm = SECCOMP_RET_ERRNO | EPERM;
-    int n = build_seccomp(f);
-    size_t i;
+    const unsigned int enosys = SECCOMP_RET_ERRNO | ENOSYS;
+    int n = build_seccomp(f, DEFAULT_CAPS);
+    int i;
 
     (void)state;
-    assert_true(n > 0 && n <= 64);
-    for (i = 0; i < sizeof(denied_syscalls) / sizeof(denied_syscalls[0]); i++)
-        assert_int_equal(run_filter(f, n, SECCOMP_ARCH, denied_syscalls[i], 0),
-                         eperm);
-    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_keyctl, 0), eperm);
-    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_bpf, 0), eperm);
-    /* Ordinary calls pass. */
-    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_read, 0),
-                     SECCOMP_RET_ALLOW);
-    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_execve, 0),
-                     SECCOMP_RET_ALLOW);
-    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_mount, 0),
-                     SECCOMP_RET_ALLOW);
+    assert_true(n > 0 && n <= SECCOMP_MAX && n <= BPF_MAXINSNS);
+    print_message("seccomp: %d instructions, %d calls allowed, %d more "
+                  "with a capability\n",
+                  n, N_OF(allowed_syscalls), N_OF(cap_syscalls));
+    for (i = 0; i < N_OF(denied_syscalls); i++)
+        assert_int_equal(NATIVE(denied_syscalls[i], 0), eperm);
+    assert_int_equal(NATIVE(SYS_keyctl, 0), eperm);
+    assert_int_equal(NATIVE(SYS_bpf, 0), eperm);
+    assert_int_equal(NATIVE(SYS_setns, 0), eperm);
+    /* Every call of the list passes, and the ones busybox and the C
+       library cannot start without. */
+    for (i = 0; i < N_OF(allowed_syscalls); i++)
+        assert_int_equal(NATIVE(allowed_syscalls[i], 0), SECCOMP_RET_ALLOW);
+    {
+        static const int needed[] = {
+            SYS_read,
+            SYS_write,
+            SYS_openat,
+            SYS_close,
+            SYS_execve,
+            SYS_exit_group,
+            SYS_wait4,
+            SYS_getdents64,
+            SYS_newfstatat,
+            SYS_statx,
+            SYS_faccessat,
+            SYS_faccessat2,
+            SYS_prlimit64,
+            SYS_rseq,
+            SYS_set_robust_list,
+            SYS_set_tid_address,
+            SYS_rt_sigreturn,
+            SYS_rt_sigaction,
+            SYS_mmap,
+            SYS_brk,
+            SYS_futex,
+            SYS_ioctl,
+            SYS_ppoll,
+            SYS_pselect6,
+            SYS_getrandom,
+            SYS_mknodat,
+            SYS_capget,
+            SYS_ptrace,
+            SYS_uname,
+            SYS_setsockopt,
+#ifdef SYS_open
+            SYS_open,
+            SYS_stat,
+            SYS_fork,
+            SYS_arch_prctl,
+            SYS_poll,
+            SYS_dup2,
+#endif
+        };
+        for (i = 0; i < N_OF(needed); i++)
+            assert_int_equal(NATIVE(needed[i], 0), SECCOMP_RET_ALLOW);
+    }
+    /* Not on the list: ENOSYS, as a kernel without them says. io_uring
+       is out; so are calls Docker never lists, and numbers past the
+       last one. */
+    assert_int_equal(NATIVE(SYS_io_uring_setup, 0), enosys);
+    assert_int_equal(NATIVE(SYS_io_uring_enter, 0), enosys);
+    assert_int_equal(NATIVE(SYS_io_uring_register, 0), enosys);
+    assert_int_equal(NATIVE(SYS_move_pages, 0), enosys);
+    assert_int_equal(NATIVE(SYS_migrate_pages, 0), enosys);
+    assert_int_equal(NATIVE(SYS_swapon, 0), enosys);
+    assert_int_equal(NATIVE(SYS_pivot_root, 0), enosys);
+    assert_int_equal(NATIVE(1000, 0), enosys);
+    assert_int_equal(NATIVE(0x3fffffff, 0), enosys);
+    /* With a capability only: EPERM without it, as the kernel. */
+    assert_int_equal(NATIVE(SYS_mount, 0), eperm);
+    assert_int_equal(NATIVE(SYS_umount2, 0), eperm);
+    assert_int_equal(NATIVE(SYS_sethostname, 0), eperm);
+    assert_int_equal(NATIVE(SYS_clock_settime, 0), eperm);
+    assert_int_equal(NATIVE(SYS_kcmp, 0), eperm);
+    assert_int_equal(NATIVE(SYS_pidfd_getfd, 0), eperm);
+    assert_int_equal(NATIVE(SYS_mbind, 0), eperm);
+    assert_int_equal(NATIVE(SYS_chroot, 0), SECCOMP_RET_ALLOW);
     /* clone and unshare: only with a CLONE_NEW* flag. */
-    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_clone, SIGCHLD),
+    assert_int_equal(NATIVE(SYS_clone, SIGCHLD), SECCOMP_RET_ALLOW);
+    assert_int_equal(NATIVE(SYS_clone, CLONE_VM | CLONE_THREAD | CLONE_SIGHAND),
                      SECCOMP_RET_ALLOW);
-    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_clone,
-                                CLONE_VM | CLONE_THREAD | CLONE_SIGHAND),
-                     SECCOMP_RET_ALLOW);
-    assert_int_equal(
-        run_filter(f, n, SECCOMP_ARCH, SYS_clone, CLONE_NEWUSER | SIGCHLD),
-        eperm);
-    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_unshare, CLONE_FILES),
-                     SECCOMP_RET_ALLOW);
-    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_unshare, CLONE_NEWNS),
-                     eperm);
-    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_unshare, CLONE_NEWTIME),
-                     eperm);
-    assert_int_equal(run_filter(f, n, SECCOMP_ARCH, SYS_clone3, 0),
-                     SECCOMP_RET_ERRNO | ENOSYS);
+    assert_int_equal(NATIVE(SYS_clone, CLONE_NEWUSER | SIGCHLD), eperm);
+    assert_int_equal(NATIVE(SYS_clone, CLONE_NEWPID), eperm);
+    assert_int_equal(NATIVE(SYS_unshare, 0), SECCOMP_RET_ALLOW);
+    assert_int_equal(NATIVE(SYS_unshare, CLONE_FILES), SECCOMP_RET_ALLOW);
+    assert_int_equal(NATIVE(SYS_unshare, CLONE_NEWNS), eperm);
+    assert_int_equal(NATIVE(SYS_unshare, CLONE_NEWTIME), eperm);
+    assert_int_equal(NATIVE(SYS_clone3, 0), enosys);
+    /* personality: Docker's five values, nothing else. */
+    assert_int_equal(NATIVE(SYS_personality, 0), SECCOMP_RET_ALLOW);
+    assert_int_equal(NATIVE(SYS_personality, 8), SECCOMP_RET_ALLOW);
+    assert_int_equal(NATIVE(SYS_personality, 0x20000), SECCOMP_RET_ALLOW);
+    assert_int_equal(NATIVE(SYS_personality, 0x20008), SECCOMP_RET_ALLOW);
+    assert_int_equal(NATIVE(SYS_personality, 0xffffffff), SECCOMP_RET_ALLOW);
+    assert_int_equal(NATIVE(SYS_personality, READ_IMPLIES_EXEC), eperm);
+    assert_int_equal(NATIVE(SYS_personality, ADDR_NO_RANDOMIZE), eperm);
+    assert_int_equal(NATIVE(SYS_personality, MMAP_PAGE_ZERO), eperm);
+    assert_int_equal(NATIVE(SYS_personality, 1), eperm);
+    /* socket: every family but AF_VSOCK. */
+    assert_int_equal(NATIVE(SYS_socket, AF_UNIX), SECCOMP_RET_ALLOW);
+    assert_int_equal(NATIVE(SYS_socket, AF_INET), SECCOMP_RET_ALLOW);
+    assert_int_equal(NATIVE(SYS_socket, AF_INET6), SECCOMP_RET_ALLOW);
+    assert_int_equal(NATIVE(SYS_socket, AF_NETLINK), SECCOMP_RET_ALLOW);
+    assert_int_equal(NATIVE(SYS_socket, AF_PACKET), SECCOMP_RET_ALLOW);
+    assert_int_equal(NATIVE(SYS_socket, AF_VSOCK), eperm);
     /* Another ABI is killed, whatever the call. */
-    assert_int_equal(run_filter(f, n, AUDIT_ARCH_I386, SYS_read, 0),
+    assert_int_equal(VERDICT(AUDIT_ARCH_I386, SYS_read, 0),
+                     SECCOMP_RET_KILL_PROCESS);
+    assert_int_equal(VERDICT(AUDIT_ARCH_ARM, SYS_read, 0),
+                     SECCOMP_RET_KILL_PROCESS);
+    assert_int_equal(VERDICT(SECCOMP_ARCH == AUDIT_ARCH_X86_64
+                                 ? AUDIT_ARCH_AARCH64
+                                 : AUDIT_ARCH_X86_64,
+                             SYS_read, 0),
                      SECCOMP_RET_KILL_PROCESS);
 #if defined(__x86_64__)
-    assert_int_equal(
-        run_filter(f, n, SECCOMP_ARCH, X32_SYSCALL_BIT | SYS_read, 0), eperm);
+    assert_int_equal(NATIVE(X32_SYSCALL_BIT | SYS_read, 0), eperm);
 #endif
+    /* A capability given back opens its calls, and only those; the
+       EPERM list stays closed. */
+    n = build_seccomp(f, DEFAULT_CAPS | 1ULL << CAP_SYS_ADMIN);
+    assert_int_equal(NATIVE(SYS_mount, 0), SECCOMP_RET_ALLOW);
+    assert_int_equal(NATIVE(SYS_umount2, 0), SECCOMP_RET_ALLOW);
+    assert_int_equal(NATIVE(SYS_kcmp, 0), eperm);
+    assert_int_equal(NATIVE(SYS_setns, 0), eperm);
+    assert_int_equal(NATIVE(SYS_unshare, CLONE_NEWNS), eperm);
+    n = build_seccomp(f, 1ULL << CAP_SYS_TIME);
+    assert_int_equal(NATIVE(SYS_clock_settime, 0), SECCOMP_RET_ALLOW);
+    assert_int_equal(NATIVE(SYS_chroot, 0), eperm); /* --cap-drop ALL */
+    assert_int_equal(NATIVE(SYS_read, 0), SECCOMP_RET_ALLOW);
 }
 #endif
 
@@ -1143,6 +1295,7 @@ main(void)
         TEST(bad_userns_maps),
         TEST(capability_names),
         TEST(seccomp_filter),
+        TEST(exec_hardening),
 #endif
     };
 
