@@ -768,208 +768,213 @@ p_rootdev(void)
                           "not open");
     return verdict(1, "/ is mounted without nodev: a device node in the root "
                       "opens (only the device cgroup stands in the way)");
-    /* The Seccomp: line of /proc/self/status: 2 where a filter is loaded, 0
-       where none is. Without a filter, EPERM and ENOSYS are the kernel's own
-       answers (a call it was built without, a host that refuses it). */
-    static int seccomp_mode(void)
-    {
-        char line[128];
-        int mode = -1;
-        FILE *f = fopen("/proc/self/status", "r");
+}
 
-        if (f == NULL)
-            return -1;
-        while (fgets(line, sizeof(line), f) != NULL)
-            if (sscanf(line, "Seccomp: %d", &mode) == 1)
-                break;
+/* The Seccomp: line of /proc/self/status: 2 where a filter is loaded, 0
+   where none is. Without a filter, EPERM and ENOSYS are the kernel's own
+   answers (a call it was built without, a host that refuses it). */
+static int
+seccomp_mode(void)
+{
+    char line[128];
+    int mode = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+
+    if (f == NULL)
+        return -1;
+    while (fgets(line, sizeof(line), f) != NULL)
+        if (sscanf(line, "Seccomp: %d", &mode) == 1)
+            break;
+    fclose(f);
+    return mode;
+}
+
+/* 20: io_uring, a second system call interface to the kernel, with its
+   own long list of bugs. io_uring_setup(2) with no parameters: EFAULT
+   where it reaches the kernel; a ring is never made. */
+static int
+p_io_uring(void)
+{
+    long fd = syscall(SYS_io_uring_setup, 1, NULL);
+    int err = errno, disabled = 0;
+    FILE *f;
+
+    if (fd >= 0) {
+        close((int)fd);
+        return verdict(1, "io_uring_setup made a ring");
+    }
+    if (err != EPERM && err != ENOSYS)
+        return verdict(1, "io_uring_setup reached the kernel (%s)",
+                       strerror(err));
+    f = fopen("/proc/sys/kernel/io_uring_disabled", "r");
+    if (f != NULL) {
+        if (fscanf(f, "%d", &disabled) != 1)
+            disabled = 0;
         fclose(f);
-        return mode;
     }
+    if (seccomp_mode() == 2 && !(err == EPERM && disabled))
+        return verdict(0, "io_uring_setup: %s (seccomp)", strerror(err));
+    if (err == ENOSYS)
+        return verdict(0, "kernel: built without io_uring (ENOSYS)");
+    return verdict(0, "host: io_uring_setup: EPERM (io_uring_disabled %d)",
+                   disabled);
+}
 
-    /* 20: io_uring, a second system call interface to the kernel, with its
-       own long list of bugs. io_uring_setup(2) with no parameters: EFAULT
-       where it reaches the kernel; a ring is never made. */
-    static int p_io_uring(void)
-    {
-        long fd = syscall(SYS_io_uring_setup, 1, NULL);
-        int err = errno, disabled = 0;
-        FILE *f;
+/* 21: vsock talks to the hypervisor and to other guests, and it is not
+   network-namespaced: --net none does not cut it. */
+static int
+p_vsock(void)
+{
+    int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
-        if (fd >= 0) {
-            close((int)fd);
-            return verdict(1, "io_uring_setup made a ring");
-        }
-        if (err != EPERM && err != ENOSYS)
-            return verdict(1, "io_uring_setup reached the kernel (%s)",
-                           strerror(err));
-        f = fopen("/proc/sys/kernel/io_uring_disabled", "r");
-        if (f != NULL) {
-            if (fscanf(f, "%d", &disabled) != 1)
-                disabled = 0;
-            fclose(f);
-        }
-        if (seccomp_mode() == 2 && !(err == EPERM && disabled))
-            return verdict(0, "io_uring_setup: %s (seccomp)", strerror(err));
-        if (err == ENOSYS)
-            return verdict(0, "kernel: built without io_uring (ENOSYS)");
-        return verdict(0, "host: io_uring_setup: EPERM (io_uring_disabled %d)",
-                       disabled);
+    if (fd >= 0) {
+        close(fd);
+        return verdict(1, "socket(AF_VSOCK): the hypervisor's sockets, "
+                          "past any network namespace");
     }
+    if (errno == EAFNOSUPPORT)
+        return verdict(0, "kernel: no vsock (EAFNOSUPPORT)");
+    if ((errno == EPERM || errno == ENOSYS) && seccomp_mode() == 2)
+        return verdict(0, "socket(AF_VSOCK): %s (seccomp)", strerror(errno));
+    if (errno == EPERM || errno == EACCES)
+        return verdict(0, "host: socket(AF_VSOCK): %s", strerror(errno));
+    return verdict(1, "socket(AF_VSOCK) reached the kernel (%s)",
+                   strerror(errno));
+}
 
-    /* 21: vsock talks to the hypervisor and to other guests, and it is not
-       network-namespaced: --net none does not cut it. */
-    static int p_vsock(void)
-    {
-        int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
+/* 22: personality(2) flags change how the kernel lays out memory:
+   READ_IMPLIES_EXEC makes every readable mapping executable. Set it, and
+   at once put the old persona back. */
+static int
+p_personality(void)
+{
+    int old = personality(0xffffffff), r;
 
-        if (fd >= 0) {
-            close(fd);
-            return verdict(1, "socket(AF_VSOCK): the hypervisor's sockets, "
-                              "past any network namespace");
-        }
-        if (errno == EAFNOSUPPORT)
-            return verdict(0, "kernel: no vsock (EAFNOSUPPORT)");
-        if ((errno == EPERM || errno == ENOSYS) && seccomp_mode() == 2)
-            return verdict(0, "socket(AF_VSOCK): %s (seccomp)",
-                           strerror(errno));
-        if (errno == EPERM || errno == EACCES)
-            return verdict(0, "host: socket(AF_VSOCK): %s", strerror(errno));
-        return verdict(1, "socket(AF_VSOCK) reached the kernel (%s)",
+    if (old == -1)
+        return verdict(0, "personality(query): %s", strerror(errno));
+    r = personality((unsigned long)old | READ_IMPLIES_EXEC);
+    if (r == -1)
+        return verdict(0, "personality(READ_IMPLIES_EXEC): %s",
                        strerror(errno));
+    personality((unsigned long)old);
+    return verdict(1, "personality(READ_IMPLIES_EXEC) accepted (undone)");
+}
+
+/* 23: pidfd_getfd(2) copies a descriptor out of another process (with
+   ptrace rights over it). A pidfd of -1: EBADF where it reaches the
+   kernel. */
+static int
+p_pidfd_getfd(void)
+{
+    long fd = syscall(SYS_pidfd_getfd, -1, 0, 0);
+
+    if (fd >= 0) {
+        close((int)fd);
+        return verdict(1, "pidfd_getfd took a descriptor?!");
     }
+    if (errno == ENOSYS && seccomp_mode() == 0)
+        return verdict(0, "kernel: no pidfd_getfd (ENOSYS: before Linux 5.6)");
+    if (errno == EPERM || errno == ENOSYS)
+        return verdict(0, "pidfd_getfd: %s", strerror(errno));
+    return verdict(1, "pidfd_getfd reached the kernel (%s)", strerror(errno));
+}
 
-    /* 22: personality(2) flags change how the kernel lays out memory:
-       READ_IMPLIES_EXEC makes every readable mapping executable. Set it, and
-       at once put the old persona back. */
-    static int p_personality(void)
-    {
-        int old = personality(0xffffffff), r;
-
-        if (old == -1)
-            return verdict(0, "personality(query): %s", strerror(errno));
-        r = personality((unsigned long)old | READ_IMPLIES_EXEC);
-        if (r == -1)
-            return verdict(0, "personality(READ_IMPLIES_EXEC): %s",
-                           strerror(errno));
-        personality((unsigned long)old);
-        return verdict(1, "personality(READ_IMPLIES_EXEC) accepted (undone)");
-    }
-
-    /* 23: pidfd_getfd(2) copies a descriptor out of another process (with
-       ptrace rights over it). A pidfd of -1: EBADF where it reaches the
-       kernel. */
-    static int p_pidfd_getfd(void)
-    {
-        long fd = syscall(SYS_pidfd_getfd, -1, 0, 0);
-
-        if (fd >= 0) {
-            close((int)fd);
-            return verdict(1, "pidfd_getfd took a descriptor?!");
-        }
-        if (errno == ENOSYS && seccomp_mode() == 0)
-            return verdict(0,
-                           "kernel: no pidfd_getfd (ENOSYS: before Linux 5.6)");
-        if (errno == EPERM || errno == ENOSYS)
-            return verdict(0, "pidfd_getfd: %s", strerror(errno));
-        return verdict(1, "pidfd_getfd reached the kernel (%s)",
-                       strerror(errno));
-    }
-
-    static const struct probe {
-        const char *name;
-        int (*fn)(void);
-    } probes[] = {
-        {"procs", p_procs},
-        {"hostname", p_hostname},
-        {"chroot", p_chroot},
-        {"mounts", p_mounts},
-        {"netifs", p_netifs},
-        {"blockdev", p_blockdev},
-        {"mount", p_mount},
-        {"core_pattern", p_core_pattern},
-        {"sysrq", p_sysrq},
-        {"module", p_module},
-        {"clock", p_clock},
-        {"shocker", p_shocker},
-        {"release_agent", p_release_agent},
-        {"userns", p_userns},
-        {"keyctl", p_keyctl},
-        {"kcore", p_kcore},
-        {"kmsg", p_kmsg},
-        {"forkbomb", p_forkbomb},
-        {"memory", p_memory},
-        {"masked", p_masked},
-        {"tmpsize", p_tmpsize},
-        {"rootdev", p_rootdev},
-        {"io_uring", p_io_uring},
-        {"vsock", p_vsock},
-        {"personality", p_personality},
-        {"pidfd_getfd", p_pidfd_getfd},
-    };
+static const struct probe {
+    const char *name;
+    int (*fn)(void);
+} probes[] = {
+    {"procs", p_procs},
+    {"hostname", p_hostname},
+    {"chroot", p_chroot},
+    {"mounts", p_mounts},
+    {"netifs", p_netifs},
+    {"blockdev", p_blockdev},
+    {"mount", p_mount},
+    {"core_pattern", p_core_pattern},
+    {"sysrq", p_sysrq},
+    {"module", p_module},
+    {"clock", p_clock},
+    {"shocker", p_shocker},
+    {"release_agent", p_release_agent},
+    {"userns", p_userns},
+    {"keyctl", p_keyctl},
+    {"kcore", p_kcore},
+    {"kmsg", p_kmsg},
+    {"forkbomb", p_forkbomb},
+    {"memory", p_memory},
+    {"masked", p_masked},
+    {"tmpsize", p_tmpsize},
+    {"rootdev", p_rootdev},
+    {"io_uring", p_io_uring},
+    {"vsock", p_vsock},
+    {"personality", p_personality},
+    {"pidfd_getfd", p_pidfd_getfd},
+};
 #define N_PROBES (sizeof(probes) / sizeof(probes[0]))
 
-    /* Run probe P in a child of its own process group; kill the group if it
-       takes longer than TIMEOUT_SECS. A probe that printed nothing is an
-       ERROR, which matches no expectation. */
-    static void run_one(const struct probe *p)
-    {
-        struct timespec tick = {0, 20 * 1000 * 1000};
-        int status, t;
-        pid_t pid, got;
+/* Run probe P in a child of its own process group; kill the group if it
+   takes longer than TIMEOUT_SECS. A probe that printed nothing is an
+   ERROR, which matches no expectation. */
+static void
+run_one(const struct probe *p)
+{
+    struct timespec tick = {0, 20 * 1000 * 1000};
+    int status, t;
+    pid_t pid, got;
 
-        fflush(stdout);
-        pid = fork();
-        if (pid == -1) {
-            printf("%s ERROR fork: %s\n", p->name, strerror(errno));
-            return;
-        }
-        if (pid == 0) {
-            setpgid(0, 0);
-            name = p->name;
-            _exit(p->fn());
-        }
-        setpgid(pid, pid);
-        for (t = 0; t < TIMEOUT_SECS * 50; t++) {
-            got = waitpid(pid, &status, WNOHANG);
-            if (got == pid)
-                break;
-            nanosleep(&tick, NULL);
-        }
-        if (t == TIMEOUT_SECS * 50) {
-            kill(-pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            printf("%s ERROR timed out after %d s\n", p->name, TIMEOUT_SECS);
-        } else if (!WIFEXITED(status)) {
-            printf("%s ERROR killed by signal %d\n", p->name, WTERMSIG(status));
-        }
-        /* Reap what a killed probe left: we may be a PID 1. */
-        while (waitpid(-1, NULL, WNOHANG) > 0)
-            ;
-        fflush(stdout);
+    fflush(stdout);
+    pid = fork();
+    if (pid == -1) {
+        printf("%s ERROR fork: %s\n", p->name, strerror(errno));
+        return;
     }
+    if (pid == 0) {
+        setpgid(0, 0);
+        name = p->name;
+        _exit(p->fn());
+    }
+    setpgid(pid, pid);
+    for (t = 0; t < TIMEOUT_SECS * 50; t++) {
+        got = waitpid(pid, &status, WNOHANG);
+        if (got == pid)
+            break;
+        nanosleep(&tick, NULL);
+    }
+    if (t == TIMEOUT_SECS * 50) {
+        kill(-pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        printf("%s ERROR timed out after %d s\n", p->name, TIMEOUT_SECS);
+    } else if (!WIFEXITED(status)) {
+        printf("%s ERROR killed by signal %d\n", p->name, WTERMSIG(status));
+    }
+    /* Reap what a killed probe left: we may be a PID 1. */
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        ;
+    fflush(stdout);
+}
 
-    int main(int argc, char *argv[])
-    {
-        size_t i;
+int
+main(int argc, char *argv[])
+{
+    size_t i;
 
-        if (argc != 2) {
-            fprintf(stderr, "usage: probe NAME|all|list\n");
-            return 2;
-        }
-        for (i = 0; i < N_PROBES; i++) {
-            if (strcmp(argv[1], "list") == 0)
-                printf("%s\n", probes[i].name);
-            else if (strcmp(argv[1], "all") == 0 ||
-                     strcmp(argv[1], probes[i].name) == 0)
-                run_one(&probes[i]);
-            else
-                continue;
-            if (strcmp(argv[1], probes[i].name) == 0)
-                return 0;
-        }
-        if (strcmp(argv[1], "all") == 0 || strcmp(argv[1], "list") == 0)
-            return 0;
-        fprintf(stderr, "probe: no probe %s; `probe list` lists them\n",
-                argv[1]);
+    if (argc != 2) {
+        fprintf(stderr, "usage: probe NAME|all|list\n");
         return 2;
     }
+    for (i = 0; i < N_PROBES; i++) {
+        if (strcmp(argv[1], "list") == 0)
+            printf("%s\n", probes[i].name);
+        else if (strcmp(argv[1], "all") == 0 ||
+                 strcmp(argv[1], probes[i].name) == 0)
+            run_one(&probes[i]);
+        else
+            continue;
+        if (strcmp(argv[1], probes[i].name) == 0)
+            return 0;
+    }
+    if (strcmp(argv[1], "all") == 0 || strcmp(argv[1], "list") == 0)
+        return 0;
+    fprintf(stderr, "probe: no probe %s; `probe list` lists them\n", argv[1]);
+    return 2;
+}
