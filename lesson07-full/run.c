@@ -51,9 +51,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -5315,6 +5317,11 @@ init_main(char **argv)
     sigfillset(&all);
     if (sigprocmask(SIG_BLOCK, &all, NULL) == -1)
         die(errno, NULL, "init: sigprocmask");
+    /* PID 1 stays the runtime's binary: not dumpable, so that the
+       container's processes (no CAP_SYS_PTRACE) cannot open its
+       /proc/1/exe, the host's file (CVE-2019-5736). */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+        die(errno, NULL, "init: prctl(PR_SET_DUMPABLE, 0)");
     cmd = fork();
     if (cmd == -1)
         die(errno, NULL, "init: fork");
@@ -5499,6 +5506,46 @@ wait_child(pid_t child)
 }
 
 /* ---- containers by name: --list, --exec ----------------------------- */
+
+/*
+ * CVE-2019-5736 (runc): a process of the runtime's inside a container is
+ * the host's binary as /proc/PID/exe. --exec of a script that starts
+ * "#!/proc/self/exe" makes the kernel run the runtime again there, where
+ * the container's root can open it and, once no one runs it (ETXTBSY),
+ * write the host's runtime. Without a user namespace that root is the
+ * host's. So --exec runs from a sealed copy in memory, as runc does:
+ * memfd_create(2), the binary copied in, sealed against every write, and
+ * fexecve(3)'d; its /proc/self/exe is then the memfd, nothing on disk.
+ */
+static void
+run_from_sealed_copy(char **argv)
+{
+    extern char **environ;
+    char exe[64];
+    ssize_t n;
+    int in, mem;
+    off_t off = 0;
+    struct stat st;
+
+    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0 && strncmp(exe, "/memfd:", 7) == 0)
+        return; /* this is the copy */
+    in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    mem = memfd_create("container-lessons", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (in == -1 || mem == -1 || fstat(in, &st) == -1)
+        die(errno, NULL, "a sealed copy of the runtime: memfd_create");
+    while (off < st.st_size)
+        if (sendfile(mem, in, &off, (size_t)(st.st_size - off)) <= 0)
+            die(errno, NULL, "a sealed copy of the runtime: sendfile");
+    close(in);
+    if (fcntl(mem, F_ADD_SEALS,
+              F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) == -1)
+        die(errno, NULL, "a sealed copy of the runtime: F_ADD_SEALS");
+    say("exec: memfd_create, sendfile, F_SEAL_WRITE, fexecve: the runtime "
+        "runs from a sealed copy (CVE-2019-5736)");
+    fexecve(mem, argv, environ);
+    die(errno, NULL, "fexecve of the sealed copy");
+}
 
 /* Its PID 1 goes into the container's record, for --list and --exec, and
    its hardening, for --exec: "caps HEX" (its capability set) and
@@ -5742,8 +5789,10 @@ main(int argc, char **argv)
         return freeze(cfg.freeze ? cfg.freeze : cfg.thaw, cfg.freeze != NULL);
     if (cfg.list)
         return list_containers();
-    if (cfg.exec != NULL)
+    if (cfg.exec != NULL) {
+        run_from_sealed_copy(argv);
         return exec_in(cfg.exec);
+    }
     if (cfg.name == NULL) {
         static char name[32];
 

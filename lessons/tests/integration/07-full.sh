@@ -160,6 +160,19 @@ expect_eq "  ... root of its user namespace, and hardened (seccomp)" \
     "0 Seccomp: 2" "${8:-} ${9:-} ${10:-}"
 ct -q --exec t07-exec sh -c 'exit 3'
 expect_eq "  ... and its status is the command's" 3 "$RC"
+# CVE-2019-5736: the joining runtime runs from a sealed memfd, so that a
+# "#!/proc/self/exe" inside re-runs a copy, never the host's file.
+"$RUN" -q --exec t07-exec sleep 3 >/dev/null 2>&1 &
+xpid=$!
+sleep 0.5
+expect_match "--exec runs from a sealed copy: /proc/PID/exe is a memfd" \
+    '^/memfd:container-lessons' "$(readlink "/proc/$xpid/exe")"
+ct -q --exec t07-exec sh -c "printf '#!/proc/self/exe --help\n' >/tmp/x &&
+    chmod 755 /tmp/x"
+ct -q --exec t07-exec /tmp/x
+expect_match "  ... a #!/proc/self/exe script inside re-runs it: the sealed copy" \
+    'usage: run' "$OUT"
+wait "$xpid"
 kill -TERM "$RT"
 kill -TERM "$RT"
 ct_wait 5
