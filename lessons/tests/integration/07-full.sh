@@ -180,7 +180,10 @@ exec "$RUN" -q --net none sh
 END
     { sleep 2; printf '%s\r' 'echo : T=$(tty) D=$(stat -c %d $(tty)) P=$(stat -c %d /dev/pts) M=$(awk '"'"'$5 == "/dev/pts" {print $3}'"'"' /proc/self/mountinfo)'
         sleep 0.5; printf 'sleep 5\r'; sleep 1; printf '\003'; sleep 0.5
-        printf 'echo alive $?\r'; sleep 0.5; printf 'exit 4\r'; sleep 1; } |
+        printf 'echo alive $?\r'; sleep 0.5; printf 'sleep 6\r'; sleep 1
+        printf '\032'; sleep 0.5; printf 'jobs; kill -9 %%1\r'; sleep 0.5
+        printf 'jobs\r'; sleep 0.5
+        printf 'exit 4\r'; sleep 1; } |
         tty_script "$TMP/tty.sh" >"$TMP/tty.out" 2>&1
     RC=$?
     out=$(tr -d '\r' <"$TMP/tty.out")
@@ -194,6 +197,8 @@ END
         test -n "$(field M)" -a "$(field M)" != "$host_pts"
     expect_match "Ctrl-C stops a sleep inside (status 130), the shell goes on" \
         '^alive 130$' "$out"
+    expect_match "Ctrl-Z stops the next one: job control, as in any shell" \
+        '^\[1\]\+ +Stopped +sleep 6$' "$out"
     expect_eq "  ... and its exit status is the container's: 4" 4 "$RC"
 
     # A window size change on the host's terminal reaches the container's:
