@@ -4761,8 +4761,13 @@ take_terminal(void)
     close(tty_sock[0]);
     if (tty_master == -1)
         return;
+    if (fcntl(tty_master, F_SETFL, O_NONBLOCK) == -1)
+        die(errno, NULL, "fcntl(O_NONBLOCK) on the terminal's master");
+    /* SA_RESTART: a resize must not fail a system call of the runtime's
+       (ppoll() is never restarted: it returns EINTR, as relay() wants). */
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = note_resize;
+    sa.sa_flags = SA_RESTART;
     sigfillset(&sa.sa_mask);
     if (sigaction(SIGWINCH, &sa, NULL) == -1 ||
         sigaction(SIGCHLD, &sa, NULL) == -1)
@@ -4813,20 +4818,23 @@ write_all(int fd, const char *buf, ssize_t n)
  * exited and what it wrote is read. SIGCHLD and SIGWINCH are blocked but
  * in ppoll(2), which unblocks them while it waits: a signal cannot slip in
  * between a check and the wait. waitid(WNOWAIT) sees the exit and leaves
- * the child to wait_child(). Once it is gone the host's input is left for
- * the host's shell; the master is read until it has nothing more (EIO:
- * every slave is closed, or nothing at once: something still holds one).
+ * the child to wait_child(). The master is non-blocking, and the host's
+ * input waits in `in` until the master takes it (POLLOUT): a container
+ * that reads no input can still write its output. Once it is gone the
+ * host's input is left for the host's shell; the master is read until it
+ * has nothing more (EIO: every slave is closed, or nothing at once:
+ * something still holds one).
  */
 static void
 relay(pid_t child)
 {
     const struct timespec now = {0, 0};
-    struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {tty_master, POLLIN, 0}};
+    struct pollfd p[2];
     sigset_t mask, old;
     siginfo_t si;
-    char buf[4096];
-    int exited = 0, ready;
-    ssize_t n;
+    char in[4096], out[4096];
+    ssize_t n, in_len = 0, in_off = 0;
+    int exited = 0, host_open = 1, master_open = 1, ready, drained = 0;
 
     sigemptyset(&mask);
     sigaddset(&mask, SIGCHLD);
@@ -4843,9 +4851,16 @@ relay(pid_t child)
             si.si_pid == child)
             exited = 1;
         if (exited)
-            p[0].fd = -1;
-        if (exited && p[1].fd == -1)
+            host_open = 0;
+        /* 64 reads at most after the exit: a process that --exec left in
+           the container may hold the slave, and write on. */
+        if (exited && (!master_open || ++drained > 64))
             break;
+        /* Negative descriptors are left out of ppoll(). */
+        p[0].fd = host_open && in_len == 0 ? STDIN_FILENO : -1;
+        p[0].events = POLLIN;
+        p[1].fd = master_open ? tty_master : -1;
+        p[1].events = POLLIN | (in_len > 0 ? POLLOUT : 0);
         ready = ppoll(p, 2, exited ? &now : NULL, &old);
         if (ready == -1 && errno == EINTR)
             continue;
@@ -4854,18 +4869,26 @@ relay(pid_t child)
         if (ready == 0)
             break; /* exited, and nothing more to read */
         if (p[0].revents != 0) {
-            n = read(STDIN_FILENO, buf, sizeof(buf));
-            if (n > 0)
-                write_all(tty_master, buf, n);
-            else if (n == 0 || errno != EINTR)
-                p[0].fd = -1; /* the host's terminal hung up */
+            in_len = read(STDIN_FILENO, in, sizeof(in));
+            in_off = 0;
+            if (in_len <= 0 && (in_len == 0 || errno != EINTR))
+                host_open = 0; /* the host's terminal hung up */
+            if (in_len < 0)
+                in_len = 0;
         }
-        if (p[1].revents != 0) {
-            n = read(tty_master, buf, sizeof(buf));
+        if (p[1].revents & POLLOUT) {
+            n = write(tty_master, in + in_off, (size_t)(in_len - in_off));
             if (n > 0)
-                write_all(STDOUT_FILENO, buf, n);
-            else if (n == 0 || errno != EINTR)
-                p[1].fd = -1; /* every slave closed: wait for the exit */
+                in_off += n;
+            if (in_off == in_len || (n == -1 && errno != EAGAIN))
+                in_len = 0; /* all taken, or no slave to take it */
+        }
+        if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+            n = read(tty_master, out, sizeof(out));
+            if (n > 0)
+                write_all(STDOUT_FILENO, out, n);
+            else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+                master_open = 0; /* every slave closed: wait for the exit */
         }
     }
     sigprocmask(SIG_SETMASK, &old, NULL);
