@@ -4721,10 +4721,10 @@ restore_tty(void)
         tty_raw = 0;
 }
 
+/* SIGWINCH, and SIGCHLD, which only has to interrupt ppoll(). */
 static void
 note_resize(int sig)
 {
-    (void)sig; /* SIGCHLD too: it only has to interrupt ppoll() */
     if (sig == SIGWINCH)
         tty_resized = 1;
 }
