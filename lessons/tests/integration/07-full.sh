@@ -298,6 +298,17 @@ END
     expect_eq "Ctrl-C twice at a terminal: the shell inside traps both, exits 7" 7 "$RC"
     expect_eq "  ... each reached it once" "INT1 INT2" \
         "$(tr -d '\r' <"$TMP/tty.out" | grep -o 'INT[0-9]' | tr '\n' ' ' | sed 's/ $//')"
+
+    # With --init the command is the terminal's foreground group, alone:
+    # Ctrl-C reaches it once, not again through PID 1.
+    cat >"$TMP/tty3.sh" <<'END'
+exec "$RUN" -q --init --net none sh -c 'n=0; trap "n=\$((n + 1))" INT
+    while [ $n -lt 1 ]; do sleep 0.1; done; sleep 0.5; exit $((4 + n))'
+END
+    { sleep 2; printf '\003'; sleep 2; } |
+        tty_script "$TMP/tty3.sh" >/dev/null 2>&1
+    expect_eq "--init at a terminal: Ctrl-C reaches the command once: 4 + 1" \
+        5 "$?"
 fi
 
 # The runtime killed with SIGKILL at points of its start-up: the container
