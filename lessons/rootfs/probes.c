@@ -16,6 +16,9 @@
  * and closed unwritten (or only access(2)ed); the module it offers the
  * kernel is garbage; it never reboots, never sets the clock or the host's
  * hostname; the fork bomb and the memory hog are bounded and clean up.
+ * The terminal probe pushes a comment line into its controlling terminal
+ * and flushes it again, and only when run by name (`probe tiocsti`, in a
+ * terminal the lab made with script(1)): `probe all` injects nothing.
  * lessons/escapes/matrix says what each lesson is expected to show.
  *
  * Static, for the busybox rootfs (/usr/local/bin/probe); lessons 01 and 02
@@ -25,8 +28,9 @@
  * mknod(2), mount(2), init_module(2), capget(2), open_by_handle_at(2),
  * cgroups(7), user_namespaces(7), keyctl(2), syslog(2), proc(5),
  * rtnetlink(7), fork(2), io_uring_setup(2), vsock(7), personality(2),
- * pidfd_getfd(2), and the kernel's Documentation/admin-guide/
- * cgroup-v1/cgroups.rst (release_agent).
+ * pidfd_getfd(2), ioctl_tty(2) (TIOCSTI), credentials(7) (sessions), and
+ * the kernel's Documentation/admin-guide/cgroup-v1/cgroups.rst
+ * (release_agent).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -40,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/klog.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
@@ -50,6 +55,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
@@ -70,6 +76,7 @@
 #define PROC_USER_INIT_INO 0xEFFFFFFDU
 
 static const char *name; /* the probe running, for verdict() */
+static int by_name;      /* run as `probe NAME`, not `probe all` */
 
 /* Print this probe's one line. */
 static int verdict(int open, const char *fmt, ...)
@@ -789,7 +796,7 @@ seccomp_mode(void)
     return mode;
 }
 
-/* 20: io_uring, a second system call interface to the kernel, with its
+/* 23: io_uring, a second system call interface to the kernel, with its
    own long list of bugs. io_uring_setup(2) with no parameters: EFAULT
    where it reaches the kernel; a ring is never made. */
 static int
@@ -820,7 +827,7 @@ p_io_uring(void)
                    disabled);
 }
 
-/* 21: vsock talks to the hypervisor and to other guests, and it is not
+/* 24: vsock talks to the hypervisor and to other guests, and it is not
    network-namespaced: --net none does not cut it. */
 static int
 p_vsock(void)
@@ -842,7 +849,7 @@ p_vsock(void)
                    strerror(errno));
 }
 
-/* 22: personality(2) flags change how the kernel lays out memory:
+/* 25: personality(2) flags change how the kernel lays out memory:
    READ_IMPLIES_EXEC makes every readable mapping executable. Set it, and
    at once put the old persona back. */
 static int
@@ -860,7 +867,7 @@ p_personality(void)
     return verdict(1, "personality(READ_IMPLIES_EXEC) accepted (undone)");
 }
 
-/* 23: pidfd_getfd(2) copies a descriptor out of another process (with
+/* 26: pidfd_getfd(2) copies a descriptor out of another process (with
    ptrace rights over it). A pidfd of -1: EBADF where it reaches the
    kernel. */
 static int
@@ -877,6 +884,83 @@ p_pidfd_getfd(void)
     if (errno == EPERM || errno == ENOSYS)
         return verdict(0, "pidfd_getfd: %s", strerror(errno));
     return verdict(1, "pidfd_getfd reached the kernel (%s)", strerror(errno));
+}
+
+/* The bytes the terminal probe pushes: a comment line, which does nothing
+   if a shell ever read it. */
+#define TIOCSTI_TEXT "# cl-probe tiocsti: a comment, pushed and flushed\n"
+
+/* 27: the container types into the host's shell (bubblewrap's
+   CVE-2017-5226): TIOCSTI pushes bytes into the input of the caller's
+   controlling terminal, as if typed there. If that is the terminal the
+   runtime was started on, whatever reads it next, the host's shell after
+   the container exits, runs them. Whose terminal is it? A terminal
+   belongs to one session: TIOCGSID names its leader, as this PID
+   namespace sees it (0: a process outside it). A leader outside the
+   container (0, or in another UTS namespace) made the terminal the
+   host's; a container with a terminal of its own made the session
+   itself (setsid(2) and TIOCSCTTY). TIOCINQ, before and after, shows the
+   bytes did arrive; TCIFLUSH takes them out again (SIGTTOU ignored: this
+   probe runs in a process group of its own, not the terminal's
+   foreground one). Linux 6.2 can turn TIOCSTI off, EIO, for any process
+   without CAP_SYS_ADMIN (dev.tty.legacy_tiocsti = 0). */
+static int
+p_tiocsti(void)
+{
+    static const char text[] = TIOCSTI_TEXT;
+    char leader[32];
+    int fd, before = 0, after = 0, host, err;
+    pid_t sid = 0;
+    size_t i;
+
+    fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (fd == -1)
+        return verdict(0, "no controlling terminal (open /dev/tty: %s)",
+                       strerror(errno));
+    if (ioctl(fd, TIOCGSID, &sid) == -1)
+        sid = 0;
+    snprintf(leader, sizeof(leader), "%d", (int)sid);
+    host = sid == 0 || ns_ino(leader, "uts") != ns_ino("self", "uts");
+    if (!by_name) {
+        close(fd);
+        return verdict(0, "not run: only `probe tiocsti`, in a terminal "
+                          "made for it, pushes input");
+    }
+    signal(SIGTTOU, SIG_IGN);
+    ioctl(fd, TIOCINQ, &before);
+    for (i = 0; i < sizeof(text) - 1; i++)
+        if (ioctl(fd, TIOCSTI, &text[i]) == -1)
+            break;
+    err = errno;
+    ioctl(fd, TIOCINQ, &after);
+    tcflush(fd, TCIFLUSH);
+    close(fd);
+    if (i < sizeof(text) - 1 && err == EIO)
+        return verdict(0, "kernel: TIOCSTI is off (dev.tty.legacy_tiocsti "
+                          "= 0, Linux 6.2)");
+    if (i < sizeof(text) - 1)
+        return verdict(0, "TIOCSTI: %s", strerror(err));
+    if (after - before < (int)i)
+        return verdict(0,
+                       "TIOCSTI returned, but no input arrived (%d "
+                       "bytes)",
+                       after - before);
+    if (host && sid == 0)
+        return verdict(1,
+                       "pushed %zu bytes into the host's terminal (its "
+                       "session leader is outside this PID namespace), "
+                       "flushed",
+                       i);
+    if (host)
+        return verdict(1,
+                       "pushed %zu bytes into the host's terminal (its "
+                       "session leader, PID %d, is outside the UTS "
+                       "namespace), flushed",
+                       i, (int)sid);
+    return verdict(0,
+                   "its controlling terminal is its own (session leader "
+                   "PID %d, inside): the input stayed in the container",
+                   (int)sid);
 }
 
 static const struct probe {
@@ -909,6 +993,7 @@ static const struct probe {
     {"vsock", p_vsock},
     {"personality", p_personality},
     {"pidfd_getfd", p_pidfd_getfd},
+    {"tiocsti", p_tiocsti},
 };
 #define N_PROBES (sizeof(probes) / sizeof(probes[0]))
 
@@ -965,10 +1050,12 @@ main(int argc, char *argv[])
     for (i = 0; i < N_PROBES; i++) {
         if (strcmp(argv[1], "list") == 0)
             printf("%s\n", probes[i].name);
-        else if (strcmp(argv[1], "all") == 0 ||
-                 strcmp(argv[1], probes[i].name) == 0)
+        else if (strcmp(argv[1], "all") == 0)
             run_one(&probes[i]);
-        else
+        else if (strcmp(argv[1], probes[i].name) == 0) {
+            by_name = 1;
+            run_one(&probes[i]);
+        } else
             continue;
         if (strcmp(argv[1], probes[i].name) == 0)
             return 0;

@@ -15,6 +15,12 @@
 # A probe that says "kernel: ..." found the feature missing from this
 # kernel, "host: ..." found the host itself refusing even root (a sandbox
 # around it): skipped, not counted.
+#
+# `probe all` runs under setsid(1): without a controlling terminal, so
+# that nothing is ever pushed into the terminal of the person running the
+# lab. The terminal probe, tiocsti, runs alone afterwards, in a terminal
+# that script(1) makes for it: the runtime is started on that terminal,
+# as on a person's, and the probe says whether what it pushes lands there.
 TABLE=${TABLE:-}
 [ "${1:-}" = --table ] && TABLE=1
 export TABLE
@@ -42,7 +48,14 @@ for dir in $(cd "$TOP" && ls -d lesson[0-9][0-9]-*); do
     03 | 04) set -- probe all ;;
     *) set -- --pids-limit 100 --memory 128M probe all ;;
     esac
-    OUT=$(timeout -s KILL 300 "$RUN" -q "$@" 2>"$TMP/err")
+    OUT=$(setsid -w timeout -s KILL 300 "$RUN" -q "$@" 2>"$TMP/err")
+    # script(1) runs its command with $SHELL -c; "exec" leaves the runtime
+    # alone on the terminal, its session leader, as a login shell's job.
+    [ "$1" = "$PROBE" ] && tiocsti=$PROBE || tiocsti=probe
+    OUT=$(printf '%s\n' "$OUT" | grep -v '^tiocsti '
+        SHELL=/bin/bash timeout -s KILL 30 script -qec \
+            "exec $RUN -q $tiocsti tiocsti" /dev/null </dev/null 2>&1 |
+            tr -d '\r' | grep '^tiocsti ')
     cells=""
     while read -r probe want; do
         want=$(echo "$want" | awk -v c="$((10#$LESSON))" '{print $c}')

@@ -254,25 +254,150 @@ for bad in "--userns 0:abc:10" "--userns 0:100000:1000,500:300000:10" \
     expect_match "  ... with a clear reason" 'overlap|INSIDE:OUTSIDE|does not map ID 0|empty range|no such capability|on or off' "$ERR"
 done
 
-# Interactive: Ctrl-C at a terminal reaches the shell inside, and only it:
-# two of them must not become the runtime's SIGKILL. script(1) runs its
-# command with $SHELL -c; "exec" so that no shell (dash, where SHELL is
-# unset) waits in the terminal's foreground group, gets the Ctrl-Cs too
-# and exits 130 for them after the runtime's 7.
+# A terminal of its own, as docker run -t gives: script(1) makes the
+# terminal the runtime is started on, as a person's would be. script runs
+# its command with $SHELL -c: bash, and "exec", so that the runtime (or a
+# bash script of the test's) is alone on it, its session leader.
 if command -v script >/dev/null; then
+    tty_script() { # tty_script FILE: FILE run by bash on a new pty
+        SHELL=/bin/bash RUN=$RUN TMP=$TMP timeout -s KILL 30 \
+            script -qec "exec bash $1" /dev/null
+    }
+    host_pts=$(awk '$5 == "/dev/pts" {print $3}' /proc/self/mountinfo | head -n1)
     cat >"$TMP/tty.sh" <<'END'
+exec "$RUN" -q --net none sh
+END
+    { sleep 2; printf '%s\r' 'echo : T=$(tty) D=$(stat -c %d $(tty)) P=$(stat -c %d /dev/pts) M=$(awk '"'"'$5 == "/dev/pts" {print $3}'"'"' /proc/self/mountinfo)'
+        sleep 0.5; printf 'sleep 5\r'; sleep 1; printf '\003'; sleep 0.5
+        printf 'echo alive $?\r'; sleep 0.5; printf 'sleep 6\r'; sleep 1
+        printf '\032'; sleep 0.5; printf 'jobs; kill -9 %%1\r'; sleep 0.5
+        printf 'jobs\r'; sleep 0.5
+        printf 'exit 4\r'; sleep 1; } |
+        tty_script "$TMP/tty.sh" >"$TMP/tty.out" 2>&1
+    RC=$?
+    out=$(tr -d '\r' <"$TMP/tty.out")
+    line=$(printf '%s\n' "$out" | grep -m1 '^: T=')
+    field() { printf '%s\n' "$line" | grep -o " $1=[^ ]*" | cut -d= -f2; }
+    expect_match "a terminal: an interactive shell's tty is /dev/pts/N" \
+        '^/dev/pts/[0-9]+$' "$(field T)"
+    expect_true "  ... of the devpts mounted on the container's /dev/pts" \
+        test -n "$(field D)" -a "$(field D)" = "$(field P)"
+    expect_true "  ... its own instance ($(field M)), not the host's ($host_pts)" \
+        test -n "$(field M)" -a "$(field M)" != "$host_pts"
+    expect_match "Ctrl-C stops a sleep inside (status 130), the shell goes on" \
+        '^alive 130$' "$out"
+    expect_match "Ctrl-Z stops the next one: job control, as in any shell" \
+        '^\[1\]\+ +Stopped +sleep 6$' "$out"
+    expect_eq "  ... and its exit status is the container's: 4" 4 "$RC"
+
+    # A window size change on the host's terminal reaches the container's:
+    # stty resizes script's pty, whose kernel sends the runtime SIGWINCH.
+    # (script passes the EOF of its stdin, </dev/null, on as the terminal's
+    # EOF character, which the runtime relays: the container's terminal
+    # echoes it, ^@, before the first line. Hence grep -o.)
+    cat >"$TMP/winch.sh" <<'END'
+stty rows 30 cols 100
+(sleep 2; stty -F /dev/tty rows 40 cols 120) &
+exec "$RUN" -q --net none sh -c 'trap "echo WINCH" WINCH
+    stty size; sleep 3; stty size'
+END
+    tty_script "$TMP/winch.sh" </dev/null >"$TMP/winch.out" 2>&1
+    expect_eq "SIGWINCH: the size, then the new size, reach stty size inside" \
+        "30 100 WINCH 40 120" \
+        "$(grep -oE '[0-9]+ [0-9]+|WINCH' "$TMP/winch.out" | tr '\n' ' ' | sed 's/ $//')"
+
+    # The host's terminal: raw while the container runs, as it was after,
+    # whether the container exits or the runtime is signalled.
+    for how in exit INT TERM HUP; do
+        rm -f "$TMP/outer" "$TMP/before" "$TMP/after"
+        want=137 cmd="sleep 32"
+        [ $how = exit ] && want=3 cmd="sh -c 'sleep 1.7; exit 3'"
+        cat >"$TMP/stty.sh" <<END
+tty >"\$TMP/outer"
+stty -g >"\$TMP/before"
+"\$RUN" -q --net none --name t07-tty $cmd
+echo "status \$?"
+stty -g >"\$TMP/after"
+END
+        tty_script "$TMP/stty.sh" </dev/null >"$TMP/stty.out" 2>&1 &
+        sc=$!
+        for i in $(seq 100); do
+            pgrep -f '^sleep (32|1.7)$' >/dev/null && break
+            sleep 0.05
+        done
+        sleep 0.3
+        during=$(stty -g -F "$(cat "$TMP/outer")" 2>&1)
+        rt=$(pgrep -f "^$RUN -q --net none --name t07-tty")
+        if [ $how = INT ] || [ $how = TERM ]; then
+            kill -$how $rt
+            sleep 0.3
+            kill -$how $rt
+        elif [ $how = HUP ]; then
+            kill -HUP $rt
+        fi
+        wait $sc
+        expect_true "host terminal: raw while the container runs ($how)" \
+            test -s "$TMP/before" -a "$during" != "$(cat "$TMP/before")"
+        expect_eq "  ... as before after it ($how: status $want)" \
+            "$(cat "$TMP/before") status $want" \
+            "$(cat "$TMP/after" 2>&1) $(grep -o 'status [0-9]*' "$TMP/stty.out")"
+    done
+
+    # SIGKILL cannot be caught: the terminal stays raw, and the next run
+    # says so, and how to restore it.
+    cat >"$TMP/kill.sh" <<'END'
+(sleep 2; pkill -KILL -f "^$RUN -q --net none --name t07-tty sleep 33$") &
+"$RUN" -q --net none --name t07-tty sleep 33
+"$RUN" --net none true 2>"$TMP/next.err"
+stty sane
+END
+    tty_script "$TMP/kill.sh" </dev/null >/dev/null 2>&1
+    expect_match "after a SIGKILL the next run finds the terminal raw: stty sane" \
+        'raw already.*`stty sane` restores it' "$(cat "$TMP/next.err")"
+    ct -q --cleanup
+
+    # Without one (stdout is a file), the container still leaves the host's
+    # session: no controlling terminal. Ctrl-C at the runtime's terminal
+    # signals the runtime's process group only, and it passes SIGINT on.
+    cat >"$TMP/notty.sh" <<'END'
+exec "$RUN" -q --net none sh -c 'trap "echo INT; exit 6" INT
+    cut -d" " -f6,7 /proc/self/stat
+    (exec </dev/tty) 2>/dev/null && echo has-tty || echo no-tty
+    while :; do sleep 0.1; done' >"$TMP/notty.ct"
+END
+    { sleep 2; printf '\003'; sleep 1; } |
+        tty_script "$TMP/notty.sh" >/dev/null 2>&1
+    RC=$?
+    expect_eq "no terminal: a session leader (session 1), tty_nr 0, no /dev/tty" \
+        "1 0 no-tty" "$(head -n2 "$TMP/notty.ct" | tr '\n' ' ' | sed 's/ $//')"
+    expect_eq "  ... Ctrl-C reaches it through the runtime: its trap, 6" \
+        "INT 6" "$(sed -n 3p "$TMP/notty.ct") $RC"
+
+    # Ctrl-C twice: the container's terminal signals the shell inside once
+    # each, which traps both; neither becomes the runtime's SIGKILL.
+    cat >"$TMP/tty2.sh" <<'END'
 exec "$RUN" -q --net none sh -c 'n=0
     trap "n=\$((n + 1)); echo INT\$n" INT
     while [ $n -lt 2 ]; do sleep 0.1; done
     exit 7'
 END
     { sleep 2; printf '\003'; sleep 1; printf '\003'; sleep 3; } |
-        RUN=$RUN timeout -s KILL 20 \
-            script -qec "exec bash $TMP/tty.sh" /dev/null >"$TMP/tty.out" 2>&1
+        tty_script "$TMP/tty2.sh" >"$TMP/tty.out" 2>&1
     RC=$?
     expect_eq "Ctrl-C twice at a terminal: the shell inside traps both, exits 7" 7 "$RC"
     expect_eq "  ... each reached it once" "INT1 INT2" \
         "$(tr -d '\r' <"$TMP/tty.out" | grep -o 'INT[0-9]' | tr '\n' ' ' | sed 's/ $//')"
+
+    # With --init the command is the terminal's foreground group, alone:
+    # Ctrl-C reaches it once, not again through PID 1.
+    cat >"$TMP/tty3.sh" <<'END'
+exec "$RUN" -q --init --net none sh -c 'n=0; trap "n=\$((n + 1))" INT
+    while [ $n -lt 1 ]; do sleep 0.1; done; sleep 0.5; exit $((4 + n))'
+END
+    { sleep 2; printf '\003'; sleep 2; } |
+        tty_script "$TMP/tty3.sh" >/dev/null 2>&1
+    expect_eq "--init at a terminal: Ctrl-C reaches the command once: 4 + 1" \
+        5 "$?"
 fi
 
 # The runtime killed with SIGKILL at points of its start-up: the container

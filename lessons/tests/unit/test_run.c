@@ -1235,6 +1235,33 @@ seccomp_filter(void **state)
     assert_int_equal(NATIVE(SYS_chroot, 0), eperm); /* --cap-drop ALL */
     assert_int_equal(NATIVE(SYS_read, 0), SECCOMP_RET_ALLOW);
 }
+
+/* The terminal's master goes from the child to the runtime over a
+   socketpair (SCM_RIGHTS): what arrives is the same open file, here a
+   pipe's write end; a child that closed its end first sends nothing. */
+static void
+descriptor_passes_over_a_socket(void **state)
+{
+    int sv[2], p[2], fd;
+    char c = 0;
+
+    (void)state;
+    assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+    assert_int_equal(pipe(p), 0);
+    send_fd(sv[1], p[1]);
+    fd = recv_fd(sv[0]);
+    close(p[1]);
+    assert_true(fd > 2 && fd != p[1] && fd != sv[0] && fd != sv[1]);
+    assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+    assert_int_equal(write(fd, "m", 1), 1);
+    assert_int_equal(read(p[0], &c, 1), 1);
+    assert_int_equal(c, 'm');
+    close(fd);
+    close(p[0]);
+    close(sv[1]);
+    assert_int_equal(recv_fd(sv[0]), -1);
+    close(sv[0]);
+}
 #endif
 
 int
@@ -1296,6 +1323,7 @@ main(void)
         TEST(capability_names),
         TEST(seccomp_filter),
         TEST(exec_hardening),
+        TEST(descriptor_passes_over_a_socket),
 #endif
     };
 
