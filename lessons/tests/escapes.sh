@@ -56,6 +56,27 @@ for dir in $(cd "$TOP" && ls -d lesson[0-9][0-9]-*); do
         SHELL=/bin/bash timeout -s KILL 30 script -qec \
             "exec $RUN -q $tiocsti tiocsti" /dev/null </dev/null 2>&1 |
             tr -d '\r' | grep '^tiocsti ')
+    # setuid: not a probe inside, the host's view of what the container's
+    # root writes. It makes an empty set-user-ID file in its root (lesson07
+    # with --no-userns --rootfs, where its root is the host's root; 01 and
+    # 02 straight into the same directory), and the host's nobody tries
+    # to reach it there. Empty: nothing to run, even where it is reached.
+    case $LESSON in
+    01 | 02) sargs=(sh -c "touch $ROOTFS/setuid-probe && chmod 4755 $ROOTFS/setuid-probe") ;;
+    07) sargs=(--no-userns --rootfs "$ROOTFS" sh -c 'touch /setuid-probe && chmod 4755 /setuid-probe') ;;
+    *) sargs=(sh -c 'touch /setuid-probe && chmod 4755 /setuid-probe') ;;
+    esac
+    timeout -s KILL 60 "$RUN" -q "${sargs[@]}" </dev/null >/dev/null 2>&1
+    if [ "$(stat -c %a "$ROOTFS/setuid-probe" 2>/dev/null)" != 4755 ]; then
+        sline="setuid ERROR the container made no set-user-ID file"
+    elif setpriv --reuid=65534 --regid=65534 --clear-groups \
+        test -x "$ROOTFS/setuid-probe" 2>/dev/null; then
+        sline="setuid OPEN another user of the host reaches root's set-user-ID file in $ROOTFS"
+    else
+        sline="setuid BLOCKED $(dirname "$ROOTFS") is $(stat -c %a "$(dirname "$ROOTFS")"): no other user reaches it"
+    fi
+    rm -f "$ROOTFS/setuid-probe"
+    OUT=$(printf '%s\n%s\n' "$OUT" "$sline")
     cells=""
     while read -r probe want; do
         want=$(echo "$want" | awk -v c="$((10#$LESSON))" '{print $c}')
