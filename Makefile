@@ -15,7 +15,7 @@ help:
 	@echo "make quick      the same, but only Linux 6.1 x86_64 VMs: a developer's loop"
 	@echo "make test-vm    the tests on pure cgroup v2 and full v1 hosts, in qemu;"
 	@echo "                KERNEL=5.10|6.1|6.12 ARCH=amd64|arm64 (default 6.1 amd64)"
-	@echo "                MODES=\"v2 v1 selftest\" SUITE=host|arch"
+	@echo "                MODES=\"v2 v1 selftest\" SUITE=host|lab|arch"
 	@echo "make test-hosts every VM host make test runs (lessons/tools/vm/hosts.sh)"
 	@echo "make escapes    the escape lab (as root): every probe in every lesson,"
 	@echo "                OPEN or BLOCKED, as a table (lessons/escapes/matrix)"

@@ -6,8 +6,9 @@
 # for a host of another architecture, where nothing else runs them: each
 # lesson's own test file against it, every file against the last lesson,
 # and the escape lab (emulated arm64 is too slow for every file against
-# every lesson). Every line goes to the console with the prefix
-# "CL-VM: ", for vmtest.sh to count the results among kernel messages.
+# every lesson); "lab", "host" and the escape lab. Every line goes to the
+# console with the prefix "CL-VM: ", for vmtest.sh to count the results
+# among kernel messages.
 set -u
 cd "$(dirname "$0")/../.."
 mode=$1
@@ -98,7 +99,7 @@ for dir in lesson0[7-9]-*; do
     [ $? = 0 ] && say ok "$dir:   ... --no-userns runs there" ||
         say FAIL "$dir:   ... --no-userns runs there ($out)"
 done
-if [ "$suite" = arch ]; then
+if [ "$suite" = arch ] || [ "$suite" = lab ]; then
     bash lessons/tests/escapes.sh 2>&1 | sed -u 's/^/CL-VM: /'
 fi
 ! grep -q '^FAIL' "$RESULTS"

@@ -2,7 +2,8 @@
 # hosts.sh [quick]: the VM runs of `make test`, the hosts learners have.
 #
 #   kernel  arch   suite  cgroup hosts
-#   6.1     amd64  host   v2 v1, v1 without devices, the runner's own tests
+#   6.1     amd64  lab    v2 v1 (and the escape lab), v1 without devices,
+#                         the runner's own tests
 #   6.1     arm64  arch   v2: each lesson's own tests, all of them on
 #                         lesson07, and the escape lab
 #   5.10    amd64  host   v2
@@ -15,16 +16,16 @@
 # go to $RESULTS.
 set -u
 cd "$(dirname "$0")/../../.." || exit 1
-hosts="6.1:amd64:host"
+hosts="6.1:amd64:lab"
 # kernel:arch:suite:mode, the longest first (minutes on this machine's
 # TCG: arm64 8, the others 5, the rest under one)
-jobs="6.1:amd64:host:v2 6.1:amd64:host:v1"
+jobs="6.1:amd64:lab:v2 6.1:amd64:lab:v1"
 if [ "${1:-}" != quick ]; then
     hosts="$hosts 6.1:arm64:arch 6.12:amd64:host 5.10:amd64:host"
     jobs="6.1:arm64:arch:v2 $jobs 6.12:amd64:host:v2 6.12:amd64:host:v1
           5.10:amd64:host:v2"
 fi
-jobs="$jobs 6.1:amd64:host:selftest 6.1:amd64:host:v1-nodevices"
+jobs="$jobs 6.1:amd64:lab:selftest 6.1:amd64:lab:v1-nodevices"
 slots=$(nproc)
 [ "$slots" -gt 2 ] && slots=2
 logs=build/vm/logs
