@@ -346,7 +346,8 @@ END
     # SIGKILL cannot be caught: the terminal stays raw, and the next run
     # says so, and how to restore it.
     cat >"$TMP/kill.sh" <<'END'
-(sleep 2; pkill -KILL -f "^$RUN -q --net none --name t07-tty sleep 33$") &
+(for i in $(seq 150); do pgrep -f '^sleep 33$' >/dev/null && break; sleep 0.1; done
+ pkill -KILL -f "^$RUN -q --net none --name t07-tty sleep 33$") &
 "$RUN" -q --net none --name t07-tty sleep 33
 "$RUN" --net none true 2>"$TMP/next.err"
 stty sane

@@ -121,10 +121,10 @@ TOOLS="bash cat stat date seq sort tr head tail wc mktemp rm mkdir cp chmod
     sleep timeout truncate readlink basename dirname id nproc tee cut printf
     ls ln env grep sed mawk unshare nsenter setpriv losetup script pgrep ps
     ip find touch mount umount uname hostname true false dd kill tar
-    sha256sum xargs mkfifo ipcmk ipcrm stty"
+    sha256sum xargs mkfifo ipcmk ipcrm stty setsid pkill strace"
 # ... and the Debian packages they come in, for a foreign architecture.
 TOOL_PKGS="bash coreutils grep sed mawk util-linux mount bsdutils procps
-    iproute2 findutils tar hostname busybox-static libc-bin"
+    iproute2 findutils tar hostname busybox-static libc-bin strace"
 
 # Copy a host binary and the shared libraries it needs into the VM's root.
 copy_bin() { # copy_bin ROOT PATH
@@ -140,7 +140,8 @@ copy_bin() { # copy_bin ROOT PATH
 # into build/vm/KERNEL-arm64/userland (not run here: only copied).
 prepare_userland() {
     local u=$HV/userland d
-    [ -e "$u/.ready" ] && return 0
+    # Unpacked again when the list of packages changes.
+    [ "$(cat "$u/.ready" 2>/dev/null)" = "$(echo $TOOL_PKGS)" ] && return 0
     echo "vm: fetching the tests' tools for $ARCH from Debian $REL"
     rm -rf "$u" "$HV/debs"
     # shellcheck disable=SC2086
@@ -148,7 +149,7 @@ prepare_userland() {
         $(debs_closure "$REL" "$ARCH" $TOOL_PKGS) || return 1
     for d in "$HV"/debs/*.deb; do dpkg-deb -x "$d" "$u" || return 1; done
     rm -rf "$HV/debs"
-    touch "$u/.ready"
+    echo $TOOL_PKGS >"$u/.ready"
 }
 
 # arm64: this tree copied to build/vm/KERNEL-arm64/src and built there with
