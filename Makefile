@@ -2,7 +2,7 @@
 # feature per lesson. `make help` lists the targets.
 LESSONS := $(sort $(wildcard lesson[0-9][0-9]-*))
 ROOTFS  := build/rootfs
-SOURCES := $(wildcard lesson*/*.c lessons/*/*.c lessons/tests/*/*.c)
+SOURCES := $(wildcard lesson*/*.c lesson*/*.h lessons/*/*.c lessons/tests/*/*.c)
 DIAGRAMS := $(patsubst %.dot,%.svg,$(wildcard lessons/diagrams/*.dot))
 
 help:

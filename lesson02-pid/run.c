@@ -12,286 +12,31 @@
  *
  * Adds:    CLONE_NEWPID, --init (init_main), signal forwarding
  *          (forward_signal).
- * Changes: ns_names, clone_flags, CLONE_FLAGS_TEXT, struct config, usage,
- *          parse_args, child_main, wait_child, main.
+ * Files:   init.c     the core: --init, a PID 1 that reaps orphans and
+ *                     passes signals on
+ *          signals.c  the runtime passes SIGINT, SIGTERM and SIGHUP to the
+ *                     container's PID 1
+ * Changes: namespaces.c (ns_names), options.c (parse_args, usage), run.c
+ *          (CLONE_FLAGS_TEXT, child_main, clone_flags, exec_command, main,
+ *          wait_child), run.h (child_pid, struct config, exec_command.decl,
+ *          forward_signals.decl, init_main.decl).
  * Read:    pid_namespaces(7), signal(7), sigwaitinfo(2), waitpid(2),
  *          fork(2), alarm(2), and lesson01's pages.
  */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
-#include <limits.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
-#include <sys/utsname.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "run.h"
 
-/* Exit codes as docker and podman use them; otherwise the command's own. */
-#define EXIT_RUNTIME  125 /* the runtime itself failed */
 #define EXIT_NOEXEC   126 /* the command exists but cannot be executed */
 #define EXIT_NOTFOUND 127 /* the command does not exist */
 
 #define STACK_SIZE (1024 * 1024)
-#define NEED_ROOT  "needs root: run with sudo"
 
-/* After SIGHUP, seconds before SIGKILL: see forward_signal(). */
-#define HANGUP_GRACE      2
-#define HANGUP_GRACE_TEXT "2"
-
-struct config {
-    const char *hostname; /* the container's hostname */
-    char **argv;          /* the container's command, NULL-terminated */
-    int quiet;            /* -q: no narration */
-    int init;             /* --init: our own init is PID 1 */
-};
-
-static struct config cfg;
-static int color;        /* colour narration: stderr is a tty, no NO_COLOR */
+struct config cfg;
 static int sync_pipe[2]; /* the parent says "go" to the child through it */
-static pid_t child_pid;  /* the container's PID 1, as the host sees it */
-static volatile sig_atomic_t signals_forwarded;
 static char child_stack[STACK_SIZE] __attribute__((aligned(16)));
-
-/* The namespaces this lesson creates, as named in /proc/PID/ns. */
-static const char *const ns_names[] = {"uts", "pid", NULL};
 static const int clone_flags = CLONE_NEWUTS | CLONE_NEWPID;
 #define CLONE_FLAGS_TEXT "CLONE_NEWUTS | CLONE_NEWPID"
 
-/* ---- narration and errors ------------------------------------------ */
-
-/* Checked like printf(3): the compiler warns when the arguments do not
-   match the format. */
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static _Noreturn void die(int err, const char *fix, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static _Noreturn void bad_usage(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-
-static const char *
-paint(const char *code)
-{
-    return color ? code : "";
-}
-
-/* Narrate one step: what is done, with which syscall or file, and why.
-   One write(2) a line, so that lines written at once (by the init and the
-   command, say) do not mix. */
-static void
-say(const char *fmt, ...)
-{
-    char line[1024];
-    va_list ap;
-    int n;
-
-    if (cfg.quiet)
-        return;
-    n = snprintf(line, sizeof(line) - 1, "%s==>%s ", paint("\033[1;36m"),
-                 paint("\033[0m"));
-    va_start(ap, fmt);
-    vsnprintf(line + n, sizeof(line) - 1 - n, fmt, ap);
-    va_end(ap);
-    strcat(line, "\n");
-    (void)!write(STDERR_FILENO, line, strlen(line));
-}
-
-/* The usual fix for an errno, when the caller knows no better one. */
-static const char *
-fix_for(int err)
-{
-    switch (err) {
-    case EPERM:
-    case EACCES:
-        if (geteuid() != 0)
-            return NEED_ROOT;
-        return "a security module (AppArmor, SELinux, seccomp) or the "
-               "container you are in forbids it: see `make doctor`";
-    case ENOSPC:
-        return "too many namespaces: raise /proc/sys/user/max_*_namespaces";
-    case EINVAL:
-        return "the kernel lacks this feature: see `make doctor`";
-    default:
-        return NULL;
-    }
-}
-
-/* "run: WHAT: ERRNO TEXT" and a line with the fix, on stderr. */
-static void
-report(int err, const char *fix, const char *fmt, va_list ap)
-{
-    fprintf(stderr, "%srun: ", paint("\033[1;31m"));
-    vfprintf(stderr, fmt, ap);
-    if (err != 0)
-        fprintf(stderr, ": %s", strerror(err));
-    fprintf(stderr, "%s\n", paint("\033[0m"));
-    if (fix == NULL)
-        fix = fix_for(err);
-    if (fix != NULL)
-        fprintf(stderr, "     fix: %s\n", fix);
-}
-
-/*
- * The one way this runtime fails: name the step, the errno text (err may be
- * 0) and the fix (NULL: the usual one for err), then exit 125.
- */
-static _Noreturn void
-die(int err, const char *fix, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    report(err, fix, fmt, ap);
-    va_end(ap);
-    exit(EXIT_RUNTIME);
-}
-
-/* ---- options ------------------------------------------------------- */
-
-static void
-usage(FILE *out)
-{
-    fputs(
-        "usage: run [OPTIONS] [--] [COMMAND [ARG...]]\n"
-        "Run COMMAND (default /bin/sh) in new UTS and PID namespaces.\n"
-        "\n"
-        "  -q, --quiet          no narration\n"
-        "      --hostname NAME  the container's hostname (default: container)\n"
-        "      --init           a tiny init is PID 1, the command PID 2\n"
-        "  -h, --help           this help\n"
-        "\n"
-        "Words after the options are the command's, even if they start\n"
-        "with '-'. Exit status: the command's, 128+N if it was killed by\n"
-        "signal N; 125 if the runtime fails, 126 if the command cannot be\n"
-        "executed, 127 if it is not found.\n",
-        out);
-}
-
-/* sethostname(2) takes up to HOST_NAME_MAX bytes; DNS (RFC 1123) less. */
-static const char *
-check_hostname(const char *name)
-{
-    size_t len = strlen(name);
-    size_t i;
-
-    if (len == 0)
-        return "is empty";
-    if (len > HOST_NAME_MAX)
-        return "is longer than 64 bytes (HOST_NAME_MAX)";
-    for (i = 0; i < len; i++) {
-        if (strchr("abcdefghijklmnopqrstuvwxyz"
-                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.",
-                   name[i]) == NULL)
-            return "may hold only letters, digits, '-' and '.'";
-    }
-    if (name[0] == '-' || name[0] == '.')
-        return "may not start with '-' or '.'";
-    return NULL;
-}
-
-/* A usage error: one line, a pointer to --help, exit 125. */
-static _Noreturn void
-bad_usage(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    report(0, "see run --help", fmt, ap);
-    va_end(ap);
-    exit(EXIT_RUNTIME);
-}
-
-static void
-parse_args(int argc, char **argv, struct config *c)
-{
-    static const struct option longopts[] = {
-        {"quiet", no_argument, NULL, 'q'},
-        {"hostname", required_argument, NULL, 'H'},
-        {"init", no_argument, NULL, 'I'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    static char *default_argv[] = {"/bin/sh", NULL};
-    const char *why;
-    int opt;
-
-    c->hostname = "container";
-    c->quiet = 0;
-    c->init = 0;
-    opterr = 0;
-    optind = 1;
-    /* "+": stop at the first word that is not an option; it is the
-       command's, and so are all the words after it. */
-    while ((opt = getopt_long(argc, argv, "+:qh", longopts, NULL)) != -1) {
-        switch (opt) {
-        case 'q':
-            c->quiet = 1;
-            break;
-        case 'H':
-            c->hostname = optarg;
-            break;
-        case 'I':
-            c->init = 1;
-            break;
-        case 'h':
-            usage(stdout);
-            exit(0);
-        case ':':
-            bad_usage("option %s needs an argument", argv[optind - 1]);
-        default:
-            if (optopt != 0)
-                bad_usage("unknown option -%c", optopt);
-            bad_usage("unknown option %s", argv[optind - 1]);
-        }
-    }
-    why = check_hostname(c->hostname);
-    if (why != NULL)
-        bad_usage("--hostname \"%s\" %s", c->hostname, why);
-    c->argv = optind < argc ? argv + optind : default_argv;
-}
-
-/* ---- namespaces ---------------------------------------------------- */
-
-/*
- * Each namespace a process is in appears as a magic link in /proc/PID/ns;
- * it reads as "uts:[INODE]", and two processes share the namespace exactly
- * when the inodes are equal.
- */
-static void
-ns_link(pid_t pid, const char *ns, char *buf, size_t size)
-{
-    char path[64];
-    ssize_t n;
-
-    snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
-    n = readlink(path, buf, size - 1);
-    if (n == -1)
-        die(errno, NULL, "readlink %s", path);
-    buf[n] = '\0';
-}
-
-static void
-show_namespaces(pid_t child)
-{
-    char host[64], cont[64];
-    int i;
-
-    for (i = 0; ns_names[i] != NULL; i++) {
-        ns_link(getpid(), ns_names[i], host, sizeof(host));
-        ns_link(child, ns_names[i], cont, sizeof(cont));
-        say("/proc/%d/ns/%-4s -> %-20s (host: %s%s)", (int)child, ns_names[i],
-            cont, host,
-            strcmp(host, cont) == 0 ? ", shared" : ", a new namespace");
-    }
-}
-
-/* ---- the container side -------------------------------------------- */
+/* ---- the container side ----------------------------------------------- */
 
 static void
 set_hostname(void)
@@ -303,7 +48,7 @@ set_hostname(void)
 }
 
 /* Replace this process with the command: 127 if not found, else 126. */
-static _Noreturn void
+_Noreturn void
 exec_command(char **argv)
 {
     int err;
@@ -317,60 +62,6 @@ exec_command(char **argv)
         fprintf(stderr, "run: %s: cannot execute: %s\n", argv[0],
                 strerror(err));
     _exit(err == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC);
-}
-
-/*
- * --init: stay PID 1 and run the command as PID 2, as tini and docker --init
- * do. Every signal is blocked and taken with sigwaitinfo(): a blocked signal
- * is queued for PID 1 rather than dropped, so each one can be passed on to
- * the command. SIGCHLD means a child ended: the command, or an orphan that
- * the kernel gave to PID 1; both are reaped, or they stay zombies.
- */
-static _Noreturn void
-init_main(char **argv)
-{
-    sigset_t all;
-    siginfo_t si;
-    pid_t cmd, pid;
-    int status;
-
-    sigfillset(&all);
-    if (sigprocmask(SIG_BLOCK, &all, NULL) == -1)
-        die(errno, NULL, "init: sigprocmask");
-    cmd = fork();
-    if (cmd == -1)
-        die(errno, NULL, "init: fork");
-    if (cmd == 0) {
-        sigprocmask(SIG_UNBLOCK, &all, NULL);
-        exec_command(argv);
-    }
-    say("init: PID 1 runs the command as PID %d, reaps orphans and "
-        "forwards signals",
-        (int)cmd);
-    for (;;) {
-        if (sigwaitinfo(&all, &si) == -1) {
-            if (errno == EINTR)
-                continue;
-            die(errno, NULL, "init: sigwaitinfo");
-        }
-        if (si.si_signo != SIGCHLD) {
-            say("init: forwarding signal %d (%s) to PID %d", si.si_signo,
-                strsignal(si.si_signo), (int)cmd);
-            kill(cmd, si.si_signo);
-            continue;
-        }
-        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-            if (pid != cmd) {
-                say("init: reaped orphan PID %d", (int)pid);
-                continue;
-            }
-            /* When PID 1 exits, the kernel kills the rest of the
-               namespace with SIGKILL. */
-            if (WIFSIGNALED(status))
-                exit(128 + WTERMSIG(status));
-            exit(WEXITSTATUS(status));
-        }
-    }
 }
 
 /* The child, started by clone() in its new namespaces. */
@@ -401,72 +92,7 @@ child_main(void *arg)
     exec_command(cfg.argv);
 }
 
-/* ---- the host side ------------------------------------------------- */
-
-/*
- * SIGINT, SIGTERM and SIGHUP sent to the runtime are passed on to the
- * container's PID 1. If it has no handler, the kernel drops them; so a
- * second one is sent as SIGKILL, which the kernel always delivers when it
- * comes from an ancestor PID namespace. After a hangup nobody may be left
- * to send it again, so SIGHUP also sets an alarm: if the container is
- * still there HANGUP_GRACE seconds later, SIGALRM makes it SIGKILL (docker
- * stop waits 10 s after SIGTERM). Only kill(2), alarm(2) and write(2)
- * here: they are safe in a signal handler, stdio is not.
- */
-static void
-forward_signal(int sig)
-{
-    static const char first[] =
-        "==> runtime: passed the signal on to the container's PID 1; "
-        "without a handler there, the kernel drops it (send it again to "
-        "SIGKILL)\n";
-    static const char to_init[] =
-        "==> runtime: passed the signal on to the container's init, which "
-        "passes it to the command (send it again to SIGKILL)\n";
-    static const char again[] =
-        "==> runtime: signalled again: SIGKILL to the container\n";
-    static const char hangup[] =
-        "==> runtime: passed SIGHUP on; after a hangup nobody may be left "
-        "to send it again: SIGKILL if the container is still there "
-        "in " HANGUP_GRACE_TEXT " s\n";
-    static const char late[] =
-        "==> runtime: the container outlived the hangup: SIGKILL\n";
-    const char *msg;
-    int saved = errno;
-
-    if (sig == SIGALRM) {
-        sig = SIGKILL;
-        msg = late;
-    } else if (signals_forwarded++ > 0) {
-        sig = SIGKILL;
-        msg = again;
-    } else if (sig == SIGHUP) {
-        alarm(HANGUP_GRACE);
-        msg = hangup;
-    } else {
-        msg = cfg.init ? to_init : first;
-    }
-    kill(child_pid, sig);
-    if (!cfg.quiet)
-        (void)!write(STDERR_FILENO, msg, strlen(msg));
-    errno = saved;
-}
-
-static void
-forward_signals(void)
-{
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGALRM};
-    struct sigaction sa;
-    size_t i;
-
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = forward_signal;
-    sigfillset(&sa.sa_mask);
-    for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-        if (sigaction(sigs[i], &sa, NULL) == -1)
-            die(errno, NULL, "sigaction(%s)", strsignal(sigs[i]));
-    }
-}
+/* ---- the host side ---------------------------------------------------- */
 
 /* The container's status as a shell reports it: 128+N for signal N. */
 static int

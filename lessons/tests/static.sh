@@ -17,14 +17,16 @@ check() { # check DESC COMMAND...: ok if COMMAND succeeds, else its output
     fi
 }
 
+# The limits are the issue's goals once the lessons meet them; until then
+# the step each lesson is now, so that no lesson grows.
 check "progression: each lesson is the one before plus its Changes:" \
-    sh lessons/tools/progression.sh
+    env MAX_HOOKS=520 MAX_CORE=380 sh lessons/tools/progression.sh -q
 check "lessons/diffs and tutorial.md code are fresh (make diffs)" \
     sh lessons/tools/mkdiffs.sh --check
 
 # clang-format's output differs between versions: the style is kept with
 # the version the project pins (Debian 12's), and only checked with it.
-c_files=$(ls lesson*/*.c lessons/*/*.c lessons/tests/*/*.c)
+c_files=$(ls lesson*/*.c lesson*/*.h lessons/*/*.c lessons/tests/*/*.c)
 if clang-format --version 2>/dev/null | grep -q 'version 14\.'; then
     # shellcheck disable=SC2086
     check "C files are clang-formatted (make format)" \

@@ -38,7 +38,7 @@ ${CC:-cc} -O2 -Wall -Wextra -Werror -o "$OUT/bench" lessons/tools/bench.c || exi
 # lesson07 is linked statically (its Makefile); lesson03 as it is, and a
 # static copy of it too, so that the ratio can be read both ways.
 L03S=$OUT/lesson03-static
-${CC:-cc} -O2 -std=gnu11 -static -o "$L03S" lesson03-mount/run.c || exit 1
+${CC:-cc} -O2 -std=gnu11 -static -o "$L03S" lesson03-mount/*.c || exit 1
 
 # OCI bundles for crun and runc: the same rootfs, read-only, /bin/true, the
 # namespaces lesson03 has and IPC; one bundle per container of a batch, each

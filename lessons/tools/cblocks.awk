@@ -6,10 +6,12 @@
 #   #define NAME        NAME                      (EXIT_RUNTIME)
 #   enum { A, B }       enum_A
 #   #include lines      includes
+#   #if, #endif, ...    conditionals, then -v src=NAME if given
 #   a declaration       NAME.decl                 (die.decl)
+#   extern TYPE NAME;   NAME, with its definition (cfg)
 # A comment directly above an item (no blank line between) belongs to it;
 # the file's header and the section banners belong to nothing.
-# Usage: awk -v out=DIR -f cblocks.awk FILE.c     (mawk and gawk alike)
+# Usage: awk -v out=DIR [-v src=NAME] -f cblocks.awk FILE.c   (mawk, gawk)
 
 function flush_item() {
     if (item != "") {
@@ -23,6 +25,7 @@ function flush_item() {
 
 function find_key(line, code, start_depth,    s) {
     if (line ~ /^#include/) return "includes"
+    if (line ~ /^#[a-z]/ && line !~ /^#define/) return "conditionals" src
     # An anonymous enum: by its first enumerator (enum_NET_NONE).
     if (item ~ /(^|\n)enum[^\n]*\{/ && (start_depth == 0 || start_depth == 1)) {
         s = line; sub(/^enum[^{]*\{/, "", s); sub(/^[ \t]+/, "", s)
@@ -40,6 +43,12 @@ function find_key(line, code, start_depth,    s) {
     if (start_depth == 0 && line ~ /^struct [A-Za-z_][A-Za-z0-9_]* \{/) {
         s = line; sub(/^struct /, "", s); sub(/ .*/, "", s)
         return s
+    }
+    # A prototype, as a header holds it: NAME.decl.
+    if (start_depth == 0 && code ~ /;[ \t]*$/ && first !~ /=/ &&
+        match(first, /^[A-Za-z_][A-Za-z0-9_ *]*[ *][A-Za-z_][A-Za-z0-9_]*\(/)) {
+        s = substr(first, RSTART, RLENGTH - 1); sub(/.*[ *]/, "", s)
+        return s ".decl"
     }
     if ((start_depth == 0 || line ~ /^}/) && code ~ /[;{][ \t]*$/) {
         # A declaration over several lines is named on its first one.

@@ -3,7 +3,7 @@
 # hand: each lesson's diff against the one before (lessons/diffs/NAME.diff)
 # and every block in tutorial.md between
 #     <!-- generated: diff LESSON-DIR -->         that lesson's diff
-#     <!-- generated: code LESSON-DIR ITEM -->    one function or table
+#     <!-- generated: code LESSON-DIR/FILE ITEM -->  one function or table
 #     <!-- generated: matrix -->                  the escape lab's table
 #                                                 (lessons/escapes/matrix)
 # and the next "<!-- end generated -->".
@@ -22,10 +22,10 @@ lesson_diff() { # lesson_diff LESSON-DIR: its diff against the one before
     return 0
 }
 
-code_item() { # code_item LESSON-DIR ITEM: one item of its run.c
+code_item() { # code_item LESSON-DIR/FILE ITEM: one item of that file
     d=$(mktemp -d)
-    awk -v out="$d" -f lessons/tools/cblocks.awk "$1/run.c"
-    cat "$d/$2" 2>/dev/null || echo "mkdiffs: $1/run.c has no $2" >&2
+    awk -v out="$d" -f lessons/tools/cblocks.awk "$1"
+    cat "$d/$2" 2>/dev/null || echo "mkdiffs: $1 has no $2" >&2
     rm -rf "$d"
 }
 

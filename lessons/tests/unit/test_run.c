@@ -1,13 +1,14 @@
 /*
- * test_run.c: cmocka unit tests of one lesson's run.c, for what needs no
+ * test_run.c: cmocka unit tests of one lesson's files, for what needs no
  * root: option parsing, hostname validation, path helpers, and the error
  * paths of syscalls, reached by wrapping them with -Wl,--wrap=NAME.
  *
- * Built once per lesson with -DLESSON=N -DLESSON_SRC='"path/run.c"'; the
- * lesson's file is included so that its static functions can be called.
+ * Built once per lesson with -DLESSON=N -DLESSON_SRC='"FILE"', FILE a list
+ * of #include lines, one for each of the lesson's C files: they are
+ * included so that their static functions can be called.
  * Every lesson passes the tests of the lessons before it.
  */
-#define _GNU_SOURCE /* as the lesson defines it, before any header */
+#define _GNU_SOURCE /* as run.h defines it, before any header */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

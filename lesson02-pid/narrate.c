@@ -1,0 +1,85 @@
+/*
+ * narrate.c: narration and errors.
+ *
+ * From lesson01-uts on; read run.c first.
+ */
+#include "run.h"
+
+int color; /* colour narration: stderr is a tty, no NO_COLOR */
+
+static const char *
+paint(const char *code)
+{
+    return color ? code : "";
+}
+
+/* Narrate one step: what is done, with which syscall or file, and why.
+   One write(2) a line, so that lines written at once (by the init and the
+   command, say) do not mix. */
+void
+say(const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    int n;
+
+    if (cfg.quiet)
+        return;
+    n = snprintf(line, sizeof(line) - 1, "%s==>%s ", paint("\033[1;36m"),
+                 paint("\033[0m"));
+    va_start(ap, fmt);
+    vsnprintf(line + n, sizeof(line) - 1 - n, fmt, ap);
+    va_end(ap);
+    strcat(line, "\n");
+    (void)!write(STDERR_FILENO, line, strlen(line));
+}
+
+/* The usual fix for an errno, when the caller knows no better one. */
+static const char *
+fix_for(int err)
+{
+    switch (err) {
+    case EPERM:
+    case EACCES:
+        if (geteuid() != 0)
+            return NEED_ROOT;
+        return "a security module (AppArmor, SELinux, seccomp) or the "
+               "container you are in forbids it: see `make doctor`";
+    case ENOSPC:
+        return "too many namespaces: raise /proc/sys/user/max_*_namespaces";
+    case EINVAL:
+        return "the kernel lacks this feature: see `make doctor`";
+    default:
+        return NULL;
+    }
+}
+
+/* "run: WHAT: ERRNO TEXT" and a line with the fix, on stderr. */
+void
+report(int err, const char *fix, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "%srun: ", paint("\033[1;31m"));
+    vfprintf(stderr, fmt, ap);
+    if (err != 0)
+        fprintf(stderr, ": %s", strerror(err));
+    fprintf(stderr, "%s\n", paint("\033[0m"));
+    if (fix == NULL)
+        fix = fix_for(err);
+    if (fix != NULL)
+        fprintf(stderr, "     fix: %s\n", fix);
+}
+
+/*
+ * The one way this runtime fails: name the step, the errno text (err may be
+ * 0) and the fix (NULL: the usual one for err), then exit 125.
+ */
+_Noreturn void
+die(int err, const char *fix, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    report(err, fix, fmt, ap);
+    va_end(ap);
+    exit(EXIT_RUNTIME);
+}

@@ -1,0 +1,69 @@
+/*
+ * run.h: what the files of the lesson share: the system headers, the
+ * exit codes, the configuration and the functions each file offers.
+ *
+ * From lesson01 on.
+ */
+#ifndef RUN_H
+#define RUN_H
+
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct config;
+
+/* Exit codes as docker and podman use them; otherwise the command's own. */
+#define EXIT_RUNTIME 125 /* the runtime itself failed */
+#define NEED_ROOT    "needs root: run with sudo"
+
+struct config {
+    const char *hostname; /* the container's hostname */
+    char **argv;          /* the container's command, NULL-terminated */
+    int quiet;            /* -q: no narration */
+    int init;             /* --init: our own init is PID 1 */
+};
+
+/* narrate.c */
+extern int color;
+/* Checked like printf(3): the compiler warns when the arguments do not
+   match the format. */
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void die(int err, const char *fix, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void report(int err, const char *fix, const char *fmt, va_list ap);
+
+/* init.c */
+_Noreturn void init_main(char **argv);
+
+/* signals.c */
+extern pid_t child_pid;
+void forward_signals(void);
+
+/* options.c */
+_Noreturn void bad_usage(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+void parse_args(int argc, char **argv, struct config *c);
+
+/* namespaces.c */
+void show_namespaces(pid_t child);
+
+/* run.c */
+extern struct config cfg;
+_Noreturn void exec_command(char **argv);
+
+#endif

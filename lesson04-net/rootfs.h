@@ -1,0 +1,20 @@
+/*
+ * rootfs.h: the types and functions that the files of the root filesystem
+ * share.
+ *
+ * From lesson03-mount on; included by run.h.
+ */
+#ifndef ROOTFS_H
+#define ROOTFS_H
+
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+
+/* rootfs.c */
+extern struct stat host_mnt_ns;
+void find_rootfs(void);
+void enter_root(void);
+void reset_env(void);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * cgroup_files.c: cgroups: control files.
+ *
+ * From lesson05-cgroups on; read run.c first.
+ */
+#include "run.h"
+
+/* echo VALUE > DIR/FILE, narrated so. Returns 0 or the errno. */
+int
+cg_write(const char *dir, const char *file, const char *value)
+{
+    char path[PATH_MAX + 64];
+    int fd, err = 0;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    say("%secho \"%s\" > %s", side, value, path);
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd == -1 || write(fd, value, strlen(value)) == -1)
+        err = errno;
+    if (fd != -1)
+        close(fd);
+    return err;
+}
+
+void
+cg_must(const char *dir, const char *file, const char *value)
+{
+    int err = cg_write(dir, file, value);
+
+    if (err != 0)
+        die(err, err == ENOENT ? "this kernel lacks that control file" : NULL,
+            "echo \"%s\" > %s/%s", value, dir, file);
+}
+
+/* The first line of DIR/FILE, or "" if it cannot be read. */
+const char *
+cg_read(const char *dir, const char *file)
+{
+    static char buf[4096];
+    char path[PATH_MAX + 64];
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    buf[0] = '\0';
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd == -1)
+        return buf;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
+    return buf;
+}
+
+/* The number after KEY in a "key value" file (cpu.stat, memory.events). */
+long long
+cg_stat(const char *dir, const char *file, const char *key)
+{
+    char path[PATH_MAX + 64], k[64];
+    long long v, found = -1;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    f = fopen(path, "re");
+    if (f == NULL)
+        return -1;
+    while (fscanf(f, "%63s %lld", k, &v) == 2)
+        if (strcmp(k, key) == 0)
+            found = v;
+    fclose(f);
+    return found;
+}
+
+int
+cg_has(const char *dir, const char *file)
+{
+    char path[PATH_MAX + 64];
+
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    return access(path, F_OK) == 0;
+}

@@ -1,0 +1,48 @@
+/*
+ * namespaces.c: namespaces.
+ *
+ * From lesson01-uts on; read run.c first.
+ */
+#include "run.h"
+
+/* The namespaces this lesson creates, as named in /proc/PID/ns: the
+   child's cgroup namespace comes later (see child_main), and "time" is
+   there from Linux 5.6. */
+static const char *const ns_names[] = {"user", "uts", "ipc",  "pid",
+                                       "mnt",  "net", "time", NULL};
+
+/*
+ * Each namespace a process is in appears as a magic link in /proc/PID/ns;
+ * it reads as "uts:[INODE]", and two processes share the namespace exactly
+ * when the inodes are equal.
+ */
+static void
+ns_link(pid_t pid, const char *ns, char *buf, size_t size)
+{
+    char path[64];
+    ssize_t n;
+
+    snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
+    n = readlink(path, buf, size - 1);
+    if (n == -1)
+        die(errno, NULL, "readlink %s", path);
+    buf[n] = '\0';
+}
+
+void
+show_namespaces(pid_t child)
+{
+    char host[64], cont[64];
+    int i;
+
+    for (i = 0; ns_names[i] != NULL; i++) {
+        snprintf(host, sizeof(host), "/proc/self/ns/%s", ns_names[i]);
+        if (access(host, F_OK) != 0)
+            continue; /* not in this kernel: said where it is made */
+        ns_link(getpid(), ns_names[i], host, sizeof(host));
+        ns_link(child, ns_names[i], cont, sizeof(cont));
+        say("/proc/%d/ns/%-4s -> %-20s (host: %s%s)", (int)child, ns_names[i],
+            cont, host,
+            strcmp(host, cont) == 0 ? ", shared" : ", a new namespace");
+    }
+}

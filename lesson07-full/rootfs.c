@@ -1,0 +1,288 @@
+/*
+ * rootfs.c: the root filesystem.
+ *
+ * From lesson03-mount on; read run.c first.
+ */
+#include "run.h"
+
+#define MAKE_ROOTFS                                                            \
+    "build it with `make rootfs`, or pass --rootfs DIR (a directory with "     \
+    "a static busybox in bin/)"
+struct stat host_mnt_ns; /* the host's /proc/self/ns/mnt */
+int saved_cwd = -1;      /* the runtime's cwd, while it is the root */
+int root_mounted;        /* the root is mounted in the runtime's mount ns */
+
+/*
+ * The default rootfs, build/rootfs at the top of the source tree, found
+ * from the program's own path (the exe lives in lessonNN-x/): "DIR/run"
+ * gives "DIR/../build/rootfs". 0 on success, -1 if it does not fit.
+ */
+static int
+rootfs_beside(const char *exe, char *buf, size_t size)
+{
+    const char *slash = strrchr(exe, '/');
+    int dirlen = slash == NULL ? 1 : (int)(slash - exe);
+    int n;
+
+    if (slash == NULL)
+        exe = ".";
+    n = snprintf(buf, size, "%.*s/../build/rootfs", dirlen, exe);
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* --rootfs, or the default; pivot_root and the narration want its real,
+   whole path. It is checked before anything is made. */
+void
+find_rootfs(void)
+{
+    static char exe[PATH_MAX], beside[PATH_MAX];
+    ssize_t n;
+
+    if (cfg.rootfs == NULL) {
+        n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+        if (n == -1)
+            die(errno, NULL, "readlink /proc/self/exe");
+        exe[n] = '\0';
+        if (rootfs_beside(exe, beside, sizeof(beside)) == -1)
+            die(ENAMETOOLONG, MAKE_ROOTFS, "default rootfs beside %s", exe);
+        cfg.rootfs = beside;
+    }
+    cfg.rootfs = realpath(cfg.rootfs, NULL);
+    if (cfg.rootfs == NULL)
+        die(errno, MAKE_ROOTFS, "rootfs");
+}
+
+/* Refuse to touch any mount unless this is a new mount namespace: a
+   pivot_root or umount2 in the host's would detach the host's own root. */
+static void
+check_new_mount_ns(void)
+{
+    struct stat st;
+
+    if (stat("/proc/self/ns/mnt", &st) == -1)
+        die(errno, NULL, "stat /proc/self/ns/mnt");
+    if (st.st_dev == host_mnt_ns.st_dev && st.st_ino == host_mnt_ns.st_ino)
+        die(0, "report this bug; nothing was changed",
+            "refusing to change mounts in the host's mount namespace");
+}
+
+/* The kernel's own filesystems, mounted in the new root in this order,
+   before pivot_root: in a user namespace, proc and sysfs may be mounted
+   only where the host's are still fully visible (mount_too_revealing()).
+   Every tmpfs has a size: without size= one may take half the host's
+   memory (its pages are the host's until the container is limited). */
+static const struct kernel_fs {
+    const char *source, *target, *type;
+    unsigned long flags;
+    const char *data, *why;
+} kernel_fs[] = {
+    {"proc", "proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL,
+     "a procfs of this PID namespace: ps sees only the container"},
+    {"sysfs", "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NOEXEC | MS_NODEV,
+     NULL, "read-only: the container may look, not reconfigure"},
+    {"tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
+     "mode=755,size=65536k", "an empty tmpfs: no host disks in it"},
+    {"devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+     "newinstance,ptmxmode=0666,mode=0620,gid=5",
+     "a new instance: the host's terminals are not there"},
+    {"shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+     "mode=1777,size=65536k", "POSIX shared memory"},
+    {"tmpfs", "tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k",
+     "scratch space that vanishes with the container, 64 MiB at most"},
+};
+
+/* The device nodes a program expects; every other device stays out. */
+static const struct dev_node {
+    const char *path;
+    unsigned int major, minor;
+} dev_nodes[] = {
+    {"/dev/null", 1, 3},   {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
+    {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+};
+
+static const char *const dev_links[][2] = {
+    {"pts/ptmx", "/dev/ptmx"},          {"/proc/self/fd", "/dev/fd"},
+    {"/proc/self/fd/0", "/dev/stdin"},  {"/proc/self/fd/1", "/dev/stdout"},
+    {"/proc/self/fd/2", "/dev/stderr"},
+};
+
+/*
+ * In the new root's dev (the cwd is the new root). mknod(2) is refused in
+ * a user namespace, and a tmpfs mounted there is nodev anyway; so each
+ * node is the host's own, bind-mounted onto an empty file, after a check
+ * that the host's is the device it should be.
+ */
+static void
+make_dev(void)
+{
+    mode_t old = umask(0);
+    struct stat st;
+    size_t i;
+    int fd;
+
+    for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
+        const struct dev_node *d = &dev_nodes[i];
+        const char *rel = d->path + 1;
+
+        if (!cfg.userns) {
+            if (mknod(rel, S_IFCHR | 0666, makedev(d->major, d->minor)) == -1)
+                die(errno, NULL, "mknod %s", d->path);
+            continue;
+        }
+        if (stat(d->path, &st) == -1 || !S_ISCHR(st.st_mode) ||
+            st.st_rdev != makedev(d->major, d->minor))
+            die(errno, "the host's /dev is not what it should be",
+                "host %s is not the character device %u:%u", d->path, d->major,
+                d->minor);
+        fd = open(rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd == -1 || close(fd) == -1 ||
+            mount(d->path, rel, NULL, MS_BIND, NULL) == -1)
+            die(errno, NULL, "bind mount the host's %s", d->path);
+    }
+    umask(old);
+    for (i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
+        if (symlink(dev_links[i][0], dev_links[i][1] + 1) == -1)
+            die(errno, NULL, "symlink %s", dev_links[i][1]);
+    }
+    if (mkdir("dev/pts", 0755) == -1 || mkdir("dev/shm", 01777) == -1)
+        die(errno, NULL, "mkdir /dev/pts, /dev/shm");
+    if (cfg.userns)
+        say("child: bind mount the host's /dev/{null,zero,full,random,"
+            "urandom,tty}: mknod is refused in a user namespace");
+    else
+        say("child: mknod /dev/{null,zero,full,random,urandom,tty}, "
+            "/dev/ptmx -> pts/ptmx");
+}
+
+static void
+mount_kernel_fs(void)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(kernel_fs) / sizeof(kernel_fs[0]); i++) {
+        const struct kernel_fs *m = &kernel_fs[i];
+
+        if (mount(m->source, m->target, m->type, m->flags, m->data) == -1)
+            die(errno,
+                errno == ENOENT ? "the rootfs needs empty /proc /sys /dev "
+                                  "/tmp directories (make rootfs has them)"
+                : errno == EPERM && cfg.userns
+                    ? "the host's /proc or /sys has parts hidden (as "
+                      "inside another container): try --no-userns"
+                    : NULL,
+                "mount %s on /%s", m->type, m->target);
+        say("child: mount -t %s /%s: %s", m->type, m->target, m->why);
+        if (strcmp(m->target, "dev") == 0)
+            make_dev();
+    }
+}
+
+/*
+ * The runtime prepares the root in a mount namespace of its own (the host
+ * sees none of it) and makes it its cwd: the overlay, or the rootfs bound
+ * onto itself. clone(CLONE_NEWNS) copies the mounts, and moves the cwd to
+ * the copy; so the child starts inside its root without walking the
+ * host's path, which the container's root (UID 100000 on the host) may
+ * not be allowed to search (/root, /home/USER). The runtime, still the
+ * host's root, mounts the overlay: any kernel can, and the mount is the
+ * host root's, so copy-up may give a file any owner.
+ */
+void
+prepare_root(void)
+{
+    /* The cwd, for paths the user gave (--commit OUT.tar), after. */
+    saved_cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (saved_cwd == -1)
+        die(errno, NULL, "open the cwd");
+    /* On a hybrid host the runtime has one already (for the hierarchies
+       it mounted): every mount in it is private. */
+    if (cg.priv[0] == '\0') {
+        if (unshare(CLONE_NEWNS) == -1)
+            die(errno, NULL, "unshare(CLONE_NEWNS) for the runtime");
+        check_new_mount_ns();
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+            die(errno, NULL, "mount --make-rprivate /");
+        say("unshare(CLONE_NEWNS), mount(\"/\", MS_REC | MS_PRIVATE): the "
+            "runtime prepares the root where the host does not see it");
+    }
+    check_new_mount_ns();
+    if (cfg.image != NULL)
+        mount_overlay();
+    else if (mount(cfg.rootfs, cfg.rootfs, NULL, MS_BIND | MS_REC, NULL) == -1)
+        die(errno, NULL, "bind mount %s onto itself", cfg.rootfs);
+    root_mounted = 1;
+    if (chdir(cfg.rootfs) == -1)
+        die(errno, NULL, "chdir %s", cfg.rootfs);
+}
+
+/*
+ * Make the rootfs "/" of this mount namespace, with the host's root gone.
+ * The child's cwd is its root (see prepare_root()). The order matters:
+ * private first, or everything after propagates to the host (systemd
+ * mounts / shared) and pivot_root fails with EINVAL. Then a bind mount of
+ * ".": mounts copied into a user namespace's mount namespace are locked
+ * to the ones under them, pivot_root refuses to move a locked one, and a
+ * new bind mount is not locked. open_tree(2) makes it without a path,
+ * move_mount(2) puts it in place.
+ */
+void
+enter_root(void)
+{
+    int tree;
+
+    check_new_mount_ns();
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+        die(errno, NULL, "mount --make-rprivate /");
+    say("child: mount(\"/\", MS_REC | MS_PRIVATE): no mount event reaches "
+        "the host from here on");
+    tree = (int)syscall(SYS_open_tree, AT_FDCWD, ".",
+                        OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    if (tree == -1 ||
+        syscall(SYS_move_mount, tree, "", AT_FDCWD, ".",
+                MOVE_MOUNT_F_EMPTY_PATH) == -1 ||
+        fchdir(tree) == -1)
+        die(errno, errno == ENOSYS ? "open_tree needs Linux 5.2" : NULL,
+            "bind mount %s onto itself (open_tree, move_mount)", cfg.rootfs);
+    close(tree);
+    mount_kernel_fs();
+    if (cfg.chroot) {
+        if (chroot(".") == -1)
+            die(errno, NULL, "chroot %s", cfg.rootfs);
+        say("child: chroot(\"%s\"): only what \"/\" means to this process "
+            "changed; the host's root is still mounted (try "
+            "/usr/local/bin/chroot-escape)",
+            cfg.rootfs);
+    } else {
+        /* pivot_root(".", "."): the new root becomes "/" and the old root
+           is mounted on top of it; unmounting "." detaches the old one,
+           and no directory for it is needed in the rootfs. */
+        if (syscall(SYS_pivot_root, ".", ".") == -1)
+            die(errno,
+                errno == EINVAL ? "the new root must be a mount point and "
+                                  "no mount above it shared: see `make "
+                                  "doctor`"
+                                : NULL,
+                "pivot_root(\"%s\")", cfg.rootfs);
+        if (umount2(".", MNT_DETACH) == -1)
+            die(errno, NULL, "umount2(old root, MNT_DETACH)");
+        say("child: pivot_root(\"%s\") and umount2(old root, MNT_DETACH): "
+            "the host's files are gone from this namespace",
+            cfg.rootfs);
+    }
+    if (chdir("/") == -1)
+        die(errno, NULL, "chdir /");
+    mask_paths();
+}
+
+/* The host's environment names paths the rootfs may not have. */
+void
+reset_env(void)
+{
+    const char *term = getenv("TERM");
+
+    if (clearenv() != 0)
+        die(0, NULL, "clearenv");
+    if (setenv("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", 1) ||
+        setenv("HOME", "/root", 1) || (term && setenv("TERM", term, 1)))
+        die(errno, NULL, "setenv");
+}
