@@ -40,6 +40,7 @@ struct config {
 
 /* narrate.c */
 extern int color;
+extern const char *side;
 /* Checked like printf(3): the compiler warns when the arguments do not
    match the format. */
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -60,6 +61,7 @@ _Noreturn void bad_usage(const char *fmt, ...)
 void parse_args(int argc, char **argv, struct config *c);
 
 /* namespaces.c */
+int ns_flags(int omit, const char **text);
 void show_namespaces(pid_t child);
 
 /* run.c */

@@ -5,7 +5,8 @@
  */
 #include "run.h"
 
-int color; /* colour narration: stderr is a tty, no NO_COLOR */
+int color;             /* colour narration: stderr is a tty, no NO_COLOR */
+const char *side = ""; /* "child: " once in the container */
 
 static const char *
 paint(const char *code)

@@ -179,7 +179,6 @@ configure_net(void)
 {
     int fd, err;
 
-    side = "child: ";
     fd = nl_open();
     link_set_up(fd, "lo", NULL);
     if (cfg.net != NET_NONE) {

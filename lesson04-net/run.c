@@ -27,9 +27,9 @@
  *          net_options.c  what --net, --ip and --bridge take
  *          cleanup.c      --cleanup: what killed runs left
  *          net.h          what the files of the network share
- * Changes: namespaces.c (ns_names), options.c (DEFAULT_BRIDGE, parse_args,
- *          usage), run.c (CLONE_FLAGS_TEXT, child_main, clone_flags, main),
- *          run.h (struct config).
+ * Changes: namespaces.c (namespaces), options.c (DEFAULT_BRIDGE,
+ *          parse_args, usage), run.c (child_main, main), run.h (struct
+ *          config).
  * Read:    network_namespaces(7), veth(4), netlink(7), rtnetlink(7),
  *          ip-link(8), ip-address(8), ip-route(8), flock(2), and lesson03's
  *          pages.
@@ -44,10 +44,6 @@
 struct config cfg;
 static int sync_pipe[2]; /* the parent says "go" to the child through it */
 static char child_stack[STACK_SIZE] __attribute__((aligned(16)));
-static const int clone_flags =
-    CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET;
-#define CLONE_FLAGS_TEXT                                                       \
-    "CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET"
 
 /* ---- the container side ----------------------------------------------- */
 
@@ -66,7 +62,7 @@ exec_command(char **argv)
 {
     int err;
 
-    say("child: execvp(\"%s\"): the container is now the command", argv[0]);
+    say("%sexecvp(\"%s\"): the container is now the command", side, argv[0]);
     execvp(argv[0], argv);
     err = errno;
     if (err == ENOENT)
@@ -84,6 +80,7 @@ child_main(void *arg)
     char go;
 
     (void)arg;
+    side = "child: ";
     /* If the runtime dies, so does the container: nothing outlives it. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
         die(errno, NULL, "prctl(PR_SET_PDEATHSIG)");
@@ -133,9 +130,9 @@ int
 main(int argc, char **argv)
 {
     struct utsname uts;
-    const char *nocolor;
+    const char *nocolor, *flags_text;
+    int status, flags;
     pid_t child;
-    int status;
 
     nocolor = getenv("NO_COLOR"); /* no-color.org: set and not empty */
     color = isatty(STDERR_FILENO) && (nocolor == NULL || *nocolor == '\0');
@@ -155,20 +152,23 @@ main(int argc, char **argv)
     say("host: uname() says the hostname is \"%s\"", uts.nodename);
     /* The child runs child_main() on its own stack, which grows down:
        pass its top. SIGCHLD: tell us when it ends, like a forked child. */
-    child = clone(child_main, child_stack + STACK_SIZE, clone_flags | SIGCHLD,
-                  NULL);
+    flags = ns_flags(0, &flags_text);
+    child = clone(child_main, child_stack + STACK_SIZE, flags | SIGCHLD, NULL);
     if (child == -1)
-        die(errno, NULL, "clone(" CLONE_FLAGS_TEXT ")");
-    say("clone(" CLONE_FLAGS_TEXT " | SIGCHLD) started the child, PID %d "
-        "on the host",
+        die(errno, NULL, "clone(%s)", flags_text);
+    say("clone(%s | SIGCHLD) started the child, PID %d on the host", flags_text,
         (int)child);
     child_pid = child;
     forward_signals();
     show_namespaces(child);
     connect_net(child);
 
+    /* "go". A child that failed has closed its end: EPIPE, not SIGPIPE
+       (the runtime's dispositions are no longer the child's), and its
+       status says why. */
     close(sync_pipe[0]);
-    if (write(sync_pipe[1], "g", 1) != 1)
+    signal(SIGPIPE, SIG_IGN);
+    if (write(sync_pipe[1], "g", 1) != 1 && errno != EPIPE)
         die(errno, NULL, "write to the child's sync pipe");
     close(sync_pipe[1]);
 

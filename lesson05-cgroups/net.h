@@ -70,7 +70,6 @@ const char *check_bridge_name(const char *name);
 
 /* netlink.c */
 extern char nl_why[256];
-extern const char *side;
 struct nlmsghdr *nl_start(void *buf, int type, int flags, const void *hdr,
                           size_t len);
 int nl_open(void);

@@ -43,10 +43,6 @@
 struct config cfg;
 static int sync_pipe[2]; /* the parent says "go" to the child through it */
 static char child_stack[STACK_SIZE] __attribute__((aligned(16)));
-static const int clone_flags =
-    CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET;
-#define CLONE_FLAGS_TEXT                                                       \
-    "CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET"
 
 /* ---- the container side ----------------------------------------------- */
 
@@ -65,7 +61,7 @@ exec_command(char **argv)
 {
     int err;
 
-    say("child: execvp(\"%s\"): the container is now the command", argv[0]);
+    say("%sexecvp(\"%s\"): the container is now the command", side, argv[0]);
     execvp(argv[0], argv);
     err = errno;
     if (err == ENOENT)
@@ -83,6 +79,7 @@ child_main(void *arg)
     char go;
 
     (void)arg;
+    side = "child: ";
     /* If the runtime dies, so does the container: nothing outlives it. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
         die(errno, NULL, "prctl(PR_SET_PDEATHSIG)");
@@ -133,9 +130,9 @@ int
 main(int argc, char **argv)
 {
     struct utsname uts;
-    const char *nocolor;
+    const char *nocolor, *flags_text;
+    int status, flags;
     pid_t child;
-    int status;
 
     nocolor = getenv("NO_COLOR"); /* no-color.org: set and not empty */
     color = isatty(STDERR_FILENO) && (nocolor == NULL || *nocolor == '\0');
@@ -164,12 +161,11 @@ main(int argc, char **argv)
     say("host: uname() says the hostname is \"%s\"", uts.nodename);
     /* The child runs child_main() on its own stack, which grows down:
        pass its top. SIGCHLD: tell us when it ends, like a forked child. */
-    child = clone(child_main, child_stack + STACK_SIZE, clone_flags | SIGCHLD,
-                  NULL);
+    flags = ns_flags(0, &flags_text);
+    child = clone(child_main, child_stack + STACK_SIZE, flags | SIGCHLD, NULL);
     if (child == -1)
-        die(errno, NULL, "clone(" CLONE_FLAGS_TEXT ")");
-    say("clone(" CLONE_FLAGS_TEXT " | SIGCHLD) started the child, PID %d "
-        "on the host",
+        die(errno, NULL, "clone(%s)", flags_text);
+    say("clone(%s | SIGCHLD) started the child, PID %d on the host", flags_text,
         (int)child);
     child_pid = child;
     forward_signals();
@@ -177,8 +173,12 @@ main(int argc, char **argv)
     connect_net(child);
     join_cgroups(child);
 
+    /* "go". A child that failed has closed its end: EPIPE, not SIGPIPE
+       (the runtime's dispositions are no longer the child's), and its
+       status says why. */
     close(sync_pipe[0]);
-    if (write(sync_pipe[1], "g", 1) != 1)
+    signal(SIGPIPE, SIG_IGN);
+    if (write(sync_pipe[1], "g", 1) != 1 && errno != EPIPE)
         die(errno, NULL, "write to the child's sync pipe");
     close(sync_pipe[1]);
 

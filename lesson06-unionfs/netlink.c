@@ -7,7 +7,6 @@
 
 #define NL_RECVSIZE 32768 /* a reply: a dump packs many messages in one */
 char nl_why[256];         /* the kernel's own words for the last error */
-const char *side = "";    /* "child: " once in the container */
 
 /* Start a request of TYPE whose fixed header is HDR (LEN bytes). */
 struct nlmsghdr *

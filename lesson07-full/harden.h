@@ -67,6 +67,7 @@ void write_id_maps(pid_t child);
 void become_root(void);
 void keep_pdeathsig(void);
 void setup_time_ns(void);
+const char *userns_fix(int err);
 
 /* harden.c */
 void harden(void);

@@ -5,11 +5,43 @@
  */
 #include "run.h"
 
-/* The namespaces this lesson creates, as named in /proc/PID/ns: the
-   child's cgroup namespace comes later (see child_main), and "time" is
-   there from Linux 5.6. */
-static const char *const ns_names[] = {"user", "uts", "ipc",  "pid",
-                                       "mnt",  "net", "time", NULL};
+/*
+ * The namespaces this lesson creates: the flag clone(2) takes for each,
+ * and its name in /proc/PID/ns. Each lesson adds its namespace as a row.
+ */
+static const struct ns {
+    int flag;
+    const char *flag_name, *name;
+} namespaces[] = {
+    {CLONE_NEWUSER, "CLONE_NEWUSER", "user"},
+    {CLONE_NEWUTS, "CLONE_NEWUTS", "uts"},
+    {CLONE_NEWIPC, "CLONE_NEWIPC", "ipc"},
+    {CLONE_NEWPID, "CLONE_NEWPID", "pid"},
+    {CLONE_NEWNS, "CLONE_NEWNS", "mnt"},
+    {CLONE_NEWNET, "CLONE_NEWNET", "net"},
+    {0, NULL, "time"}, /* made by setup_time_ns(), from Linux 5.6 */
+};
+#define N_NAMESPACES (sizeof(namespaces) / sizeof(namespaces[0]))
+
+/* The rows' flags for clone(2), but those in OMIT; *TEXT names them. */
+int
+ns_flags(int omit, const char **text)
+{
+    static char buf[256];
+    int flags = 0;
+    size_t i;
+
+    buf[0] = '\0';
+    for (i = 0; i < N_NAMESPACES; i++) {
+        if (namespaces[i].flag == 0 || (namespaces[i].flag & omit) != 0)
+            continue;
+        flags |= namespaces[i].flag;
+        snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
+                 buf[0] != '\0' ? " | " : "", namespaces[i].flag_name);
+    }
+    *text = buf;
+    return flags;
+}
 
 /*
  * Each namespace a process is in appears as a magic link in /proc/PID/ns;
@@ -33,16 +65,17 @@ void
 show_namespaces(pid_t child)
 {
     char host[64], cont[64];
-    int i;
+    size_t i;
 
-    for (i = 0; ns_names[i] != NULL; i++) {
-        snprintf(host, sizeof(host), "/proc/self/ns/%s", ns_names[i]);
+    for (i = 0; i < N_NAMESPACES; i++) {
+        const char *ns = namespaces[i].name;
+
+        snprintf(host, sizeof(host), "/proc/self/ns/%s", ns);
         if (access(host, F_OK) != 0)
             continue; /* not in this kernel: said where it is made */
-        ns_link(getpid(), ns_names[i], host, sizeof(host));
-        ns_link(child, ns_names[i], cont, sizeof(cont));
-        say("/proc/%d/ns/%-4s -> %-20s (host: %s%s)", (int)child, ns_names[i],
-            cont, host,
-            strcmp(host, cont) == 0 ? ", shared" : ", a new namespace");
+        ns_link(getpid(), ns, host, sizeof(host));
+        ns_link(child, ns, cont, sizeof(cont));
+        say("/proc/%d/ns/%-4s -> %-20s (host: %s%s)", (int)child, ns, cont,
+            host, strcmp(host, cont) == 0 ? ", shared" : ", a new namespace");
     }
 }

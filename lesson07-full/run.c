@@ -36,14 +36,13 @@
  *          (init_pid, load_record, setup_cgroups), commit.c (commit_one,
  *          reclaim_container_dirs), image.c (load_image,
  *          make_container_dirs, mount_overlay, remove_container_dirs),
- *          init.c (init_main), namespaces.c (line12, ns_names,
- *          show_namespaces), net.h (gone.decl, start_time.decl), options.c
- *          (parse_args, usage), rootfs.c (enter_root, kernel_fs, make_dev,
- *          mount_kernel_fs, prepare_root, root_mounted, saved_cwd), run.c
- *          (CLONE_FLAGS_TEXT, child_main, clone_flags, exec_command, main,
- *          sync_pipe, wait_child), run.h (struct config, sync_pipe,
- *          wait_child.decl), signals.c (forward_signal), state.c
- *          (start_time), tar.c (unpack).
+ *          init.c (init_main), namespaces.c (namespaces), net.h (gone.decl,
+ *          start_time.decl), options.c (parse_args, usage), rootfs.c
+ *          (enter_root, kernel_fs, make_dev, mount_kernel_fs, prepare_root,
+ *          root_mounted, saved_cwd), run.c (child_main, main, sync_pipe,
+ *          wait_child), run.h (struct config, sync_pipe, wait_child.decl),
+ *          signals.c (forward_signal), state.c (start_time), tar.c
+ *          (unpack).
  * Read:    user_namespaces(7), capabilities(7), seccomp(2), prctl(2),
  *          personality(2), setns(2), ipc_namespaces(7), cgroup_namespaces(7),
  *          time_namespaces(7), pty(7), termios(3), ioctl_tty(2),
@@ -58,11 +57,6 @@
 
 struct config cfg;
 static char child_stack[STACK_SIZE] __attribute__((aligned(16)));
-static const int clone_flags =
-    CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET;
-#define CLONE_FLAGS_TEXT                                                       \
-    "CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS | "              \
-    "CLONE_NEWNET"
 
 /* ---- the container side ----------------------------------------------- */
 
@@ -171,7 +165,7 @@ main(int argc, char **argv)
 {
     static char manifest[PATH_MAX];
     struct utsname uts;
-    const char *nocolor;
+    const char *nocolor, *flags_text;
     int status, flags;
     pid_t child;
 
@@ -227,20 +221,12 @@ main(int argc, char **argv)
        pass its top. SIGCHLD: tell us when it ends, like a forked child.
        With CLONE_NEWUSER, the new user namespace is made first and owns
        the others: the child's capabilities reach them, and no further. */
-    flags = clone_flags | (cfg.userns ? CLONE_NEWUSER : 0);
+    flags = ns_flags(cfg.userns ? 0 : CLONE_NEWUSER, &flags_text);
     child = clone(child_main, child_stack + STACK_SIZE, flags | SIGCHLD, NULL);
     if (child == -1)
-        die(errno,
-            cfg.userns && (errno == ENOSPC || errno == EPERM)
-                ? "the host forbids user namespaces (sysctl "
-                  "user.max_user_namespaces, or a security module): "
-                  "--no-userns"
-                : NULL,
-            "clone(%s" CLONE_FLAGS_TEXT ")",
-            cfg.userns ? "CLONE_NEWUSER | " : "");
-    say("clone(%s" CLONE_FLAGS_TEXT " | SIGCHLD) started the child, PID %d "
-        "on the host",
-        cfg.userns ? "CLONE_NEWUSER | " : "", (int)child);
+        die(errno, userns_fix(errno), "clone(%s)", flags_text);
+    say("clone(%s | SIGCHLD) started the child, PID %d on the host", flags_text,
+        (int)child);
     child_pid = child;
     if (fchdir(saved_cwd) == -1)
         die(errno, NULL, "fchdir back to the runtime's cwd");

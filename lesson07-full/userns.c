@@ -178,3 +178,14 @@ setup_time_ns(void)
         "boot clocks -%ld s, so the container's uptime starts at 0",
         (long)boot.tv_sec);
 }
+
+/* Why clone(CLONE_NEWUSER) may fail where clone() without it would not. */
+const char *
+userns_fix(int err)
+{
+    if (cfg.userns && (err == ENOSPC || err == EPERM))
+        return "the host forbids user namespaces (sysctl "
+               "user.max_user_namespaces, or a security module): "
+               "--no-userns";
+    return NULL;
+}
