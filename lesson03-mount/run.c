@@ -79,6 +79,8 @@ child_main(void *arg)
     set_hostname();
     say("child: getpid() = %d: the first process of a new PID namespace",
         (int)getpid());
+    private_mounts();
+    go_to_root();
     enter_root();
     reset_env();
     if (cfg.init)

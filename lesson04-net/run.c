@@ -94,6 +94,8 @@ child_main(void *arg)
     say("child: getpid() = %d: the first process of a new PID namespace",
         (int)getpid());
     configure_net();
+    private_mounts();
+    go_to_root();
     enter_root();
     reset_env();
     if (cfg.init)

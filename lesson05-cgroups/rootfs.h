@@ -14,6 +14,9 @@
 /* rootfs.c */
 extern struct stat host_mnt_ns;
 void find_rootfs(void);
+void check_new_mount_ns(void);
+void private_mounts(void);
+void go_to_root(void);
 void enter_root(void);
 void reset_env(void);
 

@@ -89,11 +89,15 @@ child_main(void *arg)
         _exit(EXIT_RUNTIME);
     close(sync_pipe[0]);
 
+    /* While the child is the host's root, to the host's files (lesson07's
+       user namespace ends that): the cgroup file is root's. */
+    apply_net_prio();
     set_hostname();
     say("child: getpid() = %d: the first process of a new PID namespace",
         (int)getpid());
     configure_net();
-    apply_net_prio();
+    private_mounts();
+    go_to_root();
     enter_root();
     reset_env();
     if (cfg.init)

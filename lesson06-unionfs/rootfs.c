@@ -52,7 +52,7 @@ find_rootfs(void)
 
 /* Refuse to touch any mount unless this is a new mount namespace: a
    pivot_root or umount2 in the host's would detach the host's own root. */
-static void
+void
 check_new_mount_ns(void)
 {
     struct stat st;
@@ -64,26 +64,29 @@ check_new_mount_ns(void)
             "refusing to change mounts in the host's mount namespace");
 }
 
-/* The kernel's own filesystems, mounted in the new root in this order.
-   Every tmpfs has a size: without size= one may take half the host's
-   memory (its pages are the host's until the container is limited). */
+/* The kernel's own filesystems, mounted in this order in the new root,
+   the cwd, before pivot_root: in a user namespace (lesson07), proc and
+   sysfs may be mounted only where the host's are still fully visible
+   (mount_too_revealing()). Every tmpfs has a size: without size= one may
+   take half the host's memory (its pages are the host's until the
+   container is limited). */
 static const struct kernel_fs {
     const char *source, *target, *type;
     unsigned long flags;
     const char *data, *why;
 } kernel_fs[] = {
-    {"proc", "/proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL,
+    {"proc", "proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL,
      "a procfs of this PID namespace: ps sees only the container"},
-    {"sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NOEXEC | MS_NODEV,
+    {"sysfs", "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NOEXEC | MS_NODEV,
      NULL, "read-only: the container may look, not reconfigure"},
-    {"tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
+    {"tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
      "mode=755,size=65536k", "an empty tmpfs: no host disks in it"},
-    {"devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+    {"devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
      "newinstance,ptmxmode=0666,mode=0620,gid=5",
      "a new instance: the host's terminals are not there"},
-    {"shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+    {"shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
      "mode=1777,size=65536k", "POSIX shared memory"},
-    {"tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k",
+    {"tmpfs", "tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k",
      "scratch space that vanishes with the container, 64 MiB at most"},
 };
 
@@ -102,6 +105,7 @@ static const char *const dev_links[][2] = {
     {"/proc/self/fd/2", "/dev/stderr"},
 };
 
+/* In the new root's dev: the cwd is the new root. */
 static void
 make_dev(void)
 {
@@ -111,15 +115,16 @@ make_dev(void)
     for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
         const struct dev_node *d = &dev_nodes[i];
 
-        if (mknod(d->path, S_IFCHR | 0666, makedev(d->major, d->minor)) == -1)
+        if (mknod(d->path + 1, S_IFCHR | 0666, makedev(d->major, d->minor)) ==
+            -1)
             die(errno, NULL, "mknod %s", d->path);
     }
     umask(old);
     for (i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
-        if (symlink(dev_links[i][0], dev_links[i][1]) == -1)
+        if (symlink(dev_links[i][0], dev_links[i][1] + 1) == -1)
             die(errno, NULL, "symlink %s", dev_links[i][1]);
     }
-    if (mkdir("/dev/pts", 0755) == -1 || mkdir("/dev/shm", 01777) == -1)
+    if (mkdir("dev/pts", 0755) == -1 || mkdir("dev/shm", 01777) == -1)
         die(errno, NULL, "mkdir /dev/pts, /dev/shm");
     say("child: mknod /dev/{null,zero,full,random,urandom,tty}, "
         "/dev/ptmx -> pts/ptmx");
@@ -138,33 +143,60 @@ mount_kernel_fs(void)
                 errno == ENOENT ? "the rootfs needs empty /proc /sys /dev "
                                   "/tmp directories (make rootfs has them)"
                                 : NULL,
-                "mount %s on %s", m->type, m->target);
-        say("child: mount -t %s %s: %s", m->type, m->target, m->why);
-        if (strcmp(m->target, "/dev") == 0)
+                "mount %s on /%s", m->type, m->target);
+        say("child: mount -t %s /%s: %s", m->type, m->target, m->why);
+        if (strcmp(m->target, "dev") == 0)
             make_dev();
     }
 }
 
-/*
- * Make the rootfs "/" of this mount namespace, with the host's root gone.
- * The order matters: private first, or the bind mount and everything after
- * it propagates to the host (systemd mounts / shared) and pivot_root fails
- * with EINVAL; a bind mount, because pivot_root needs a mount point.
- */
+/* Refuse to touch any mount outside a new mount namespace, then make
+   every mount in it private: else what follows propagates to the host
+   (systemd mounts / shared), and pivot_root fails with EINVAL. */
 void
-enter_root(void)
+private_mounts(void)
 {
     check_new_mount_ns();
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
         die(errno, NULL, "mount --make-rprivate /");
     say("child: mount(\"/\", MS_REC | MS_PRIVATE): no mount event reaches "
         "the host from here on");
-    if (cfg.image != NULL)
-        mount_overlay();
-    if (mount(cfg.rootfs, cfg.rootfs, NULL, MS_BIND | MS_REC, NULL) == -1)
-        die(errno, NULL, "bind mount %s onto itself", cfg.rootfs);
+}
+
+/* The new root becomes the cwd: from here on it is ".", whatever path
+   led to it. */
+void
+go_to_root(void)
+{
     if (chdir(cfg.rootfs) == -1)
         die(errno, NULL, "chdir %s", cfg.rootfs);
+}
+
+/*
+ * Make the cwd "/" of this mount namespace, with the host's root gone.
+ * pivot_root needs a mount point: a bind mount of "." onto itself. It is
+ * made with open_tree(2), which copies the tree at ".", and move_mount(2),
+ * which puts the copy in place, without a path: in a user namespace
+ * (lesson07), mounts copied from the host are locked to the ones under
+ * them, pivot_root refuses to move a locked one, and a new bind mount is
+ * not locked. Then the kernel's filesystems, then the pivot.
+ */
+void
+enter_root(void)
+{
+    int tree;
+
+    check_new_mount_ns();
+    tree = (int)syscall(SYS_open_tree, AT_FDCWD, ".",
+                        OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    if (tree == -1 ||
+        syscall(SYS_move_mount, tree, "", AT_FDCWD, ".",
+                MOVE_MOUNT_F_EMPTY_PATH) == -1 ||
+        fchdir(tree) == -1)
+        die(errno, errno == ENOSYS ? "open_tree needs Linux 5.2" : NULL,
+            "bind mount %s onto itself (open_tree, move_mount)", cfg.rootfs);
+    close(tree);
+    mount_kernel_fs();
     if (cfg.chroot) {
         if (chroot(".") == -1)
             die(errno, NULL, "chroot %s", cfg.rootfs);
@@ -191,7 +223,6 @@ enter_root(void)
     }
     if (chdir("/") == -1)
         die(errno, NULL, "chdir /");
-    mount_kernel_fs();
 }
 
 /* The host's environment names paths the rootfs may not have. */

@@ -23,8 +23,8 @@
  *                    reclaimed
  *          image.h   what the files of images share
  * Changes: Makefile, cgroup.h (enum_O_NAME), cleanup.c (cleanup), options.c
- *          (parse_args, usage), rootfs.c (enter_root), run.c (main), run.h
- *          (struct config).
+ *          (parse_args, usage), run.c (child_main, main), run.h (struct
+ *          config).
  * Read:    the kernel's Documentation/filesystems/overlayfs.rst, tar(5),
  *          the OCI image spec's layer.md, xattr(7), nftw(3), and
  *          lesson05's pages.
@@ -85,11 +85,17 @@ child_main(void *arg)
         _exit(EXIT_RUNTIME);
     close(sync_pipe[0]);
 
+    /* While the child is the host's root, to the host's files (lesson07's
+       user namespace ends that): the cgroup file is root's. */
+    apply_net_prio();
     set_hostname();
     say("child: getpid() = %d: the first process of a new PID namespace",
         (int)getpid());
     configure_net();
-    apply_net_prio();
+    private_mounts();
+    if (cfg.image != NULL)
+        mount_overlay();
+    go_to_root();
     enter_root();
     reset_env();
     if (cfg.init)

@@ -49,9 +49,6 @@ void drop_caps(void);
 void mask_paths(void);
 
 /* rootfs.c */
-extern int saved_cwd;
-extern int root_mounted;
-void prepare_root(void);
 
 /* cgroup.c */
 extern int cpuset_later;
@@ -68,6 +65,12 @@ void become_root(void);
 void keep_pdeathsig(void);
 void setup_time_ns(void);
 const char *userns_fix(int err);
+extern int saved_cwd;
+extern int root_mounted;
+void prepare_root(void);
+void release_root(void);
+void bind_host_dev(const char *path, dev_t dev);
+void enter_cgroup_ns(void);
 
 /* harden.c */
 void harden(void);

@@ -9,8 +9,6 @@
     "build it with `make rootfs`, or pass --rootfs DIR (a directory with "     \
     "a static busybox in bin/)"
 struct stat host_mnt_ns; /* the host's /proc/self/ns/mnt */
-int saved_cwd = -1;      /* the runtime's cwd, while it is the root */
-int root_mounted;        /* the root is mounted in the runtime's mount ns */
 
 /*
  * The default rootfs, build/rootfs at the top of the source tree, found
@@ -54,7 +52,7 @@ find_rootfs(void)
 
 /* Refuse to touch any mount unless this is a new mount namespace: a
    pivot_root or umount2 in the host's would detach the host's own root. */
-static void
+void
 check_new_mount_ns(void)
 {
     struct stat st;
@@ -66,11 +64,12 @@ check_new_mount_ns(void)
             "refusing to change mounts in the host's mount namespace");
 }
 
-/* The kernel's own filesystems, mounted in the new root in this order,
-   before pivot_root: in a user namespace, proc and sysfs may be mounted
-   only where the host's are still fully visible (mount_too_revealing()).
-   Every tmpfs has a size: without size= one may take half the host's
-   memory (its pages are the host's until the container is limited). */
+/* The kernel's own filesystems, mounted in this order in the new root,
+   the cwd, before pivot_root: in a user namespace (lesson07), proc and
+   sysfs may be mounted only where the host's are still fully visible
+   (mount_too_revealing()). Every tmpfs has a size: without size= one may
+   take half the host's memory (its pages are the host's until the
+   container is limited). */
 static const struct kernel_fs {
     const char *source, *target, *type;
     unsigned long flags;
@@ -106,38 +105,23 @@ static const char *const dev_links[][2] = {
     {"/proc/self/fd/2", "/dev/stderr"},
 };
 
-/*
- * In the new root's dev (the cwd is the new root). mknod(2) is refused in
- * a user namespace, and a tmpfs mounted there is nodev anyway; so each
- * node is the host's own, bind-mounted onto an empty file, after a check
- * that the host's is the device it should be.
- */
+/* In the new root's dev: the cwd is the new root. */
 static void
 make_dev(void)
 {
     mode_t old = umask(0);
-    struct stat st;
     size_t i;
-    int fd;
 
     for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
         const struct dev_node *d = &dev_nodes[i];
-        const char *rel = d->path + 1;
 
-        if (!cfg.userns) {
-            if (mknod(rel, S_IFCHR | 0666, makedev(d->major, d->minor)) == -1)
-                die(errno, NULL, "mknod %s", d->path);
+        if (cfg.userns) { /* mknod is refused there: see bind_host_dev() */
+            bind_host_dev(d->path, makedev(d->major, d->minor));
             continue;
         }
-        if (stat(d->path, &st) == -1 || !S_ISCHR(st.st_mode) ||
-            st.st_rdev != makedev(d->major, d->minor))
-            die(errno, "the host's /dev is not what it should be",
-                "host %s is not the character device %u:%u", d->path, d->major,
-                d->minor);
-        fd = open(rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd == -1 || close(fd) == -1 ||
-            mount(d->path, rel, NULL, MS_BIND, NULL) == -1)
-            die(errno, NULL, "bind mount the host's %s", d->path);
+        if (mknod(d->path + 1, S_IFCHR | 0666, makedev(d->major, d->minor)) ==
+            -1)
+            die(errno, NULL, "mknod %s", d->path);
     }
     umask(old);
     for (i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
@@ -146,12 +130,9 @@ make_dev(void)
     }
     if (mkdir("dev/pts", 0755) == -1 || mkdir("dev/shm", 01777) == -1)
         die(errno, NULL, "mkdir /dev/pts, /dev/shm");
-    if (cfg.userns)
-        say("child: bind mount the host's /dev/{null,zero,full,random,"
-            "urandom,tty}: mknod is refused in a user namespace");
-    else
-        say("child: mknod /dev/{null,zero,full,random,urandom,tty}, "
-            "/dev/ptmx -> pts/ptmx");
+    say("child: %s /dev/{null,zero,full,random,urandom,tty}, "
+        "/dev/ptmx -> pts/ptmx",
+        cfg.userns ? "bind mount the host's" : "mknod");
 }
 
 static void
@@ -177,53 +158,36 @@ mount_kernel_fs(void)
     }
 }
 
-/*
- * The runtime prepares the root in a mount namespace of its own (the host
- * sees none of it) and makes it its cwd: the overlay, or the rootfs bound
- * onto itself. clone(CLONE_NEWNS) copies the mounts, and moves the cwd to
- * the copy; so the child starts inside its root without walking the
- * host's path, which the container's root (UID 100000 on the host) may
- * not be allowed to search (/root, /home/USER). The runtime, still the
- * host's root, mounts the overlay: any kernel can, and the mount is the
- * host root's, so copy-up may give a file any owner.
- */
+/* Refuse to touch any mount outside a new mount namespace, then make
+   every mount in it private: else what follows propagates to the host
+   (systemd mounts / shared), and pivot_root fails with EINVAL. */
 void
-prepare_root(void)
+private_mounts(void)
 {
-    /* The cwd, for paths the user gave (--commit OUT.tar), after. */
-    saved_cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (saved_cwd == -1)
-        die(errno, NULL, "open the cwd");
-    /* On a hybrid host the runtime has one already (for the hierarchies
-       it mounted): every mount in it is private. */
-    if (cg.priv[0] == '\0') {
-        if (unshare(CLONE_NEWNS) == -1)
-            die(errno, NULL, "unshare(CLONE_NEWNS) for the runtime");
-        check_new_mount_ns();
-        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
-            die(errno, NULL, "mount --make-rprivate /");
-        say("unshare(CLONE_NEWNS), mount(\"/\", MS_REC | MS_PRIVATE): the "
-            "runtime prepares the root where the host does not see it");
-    }
     check_new_mount_ns();
-    if (cfg.image != NULL)
-        mount_overlay();
-    else if (mount(cfg.rootfs, cfg.rootfs, NULL, MS_BIND | MS_REC, NULL) == -1)
-        die(errno, NULL, "bind mount %s onto itself", cfg.rootfs);
-    root_mounted = 1;
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+        die(errno, NULL, "mount --make-rprivate /");
+    say("child: mount(\"/\", MS_REC | MS_PRIVATE): no mount event reaches "
+        "the host from here on");
+}
+
+/* The new root becomes the cwd: from here on it is ".", whatever path
+   led to it. */
+void
+go_to_root(void)
+{
     if (chdir(cfg.rootfs) == -1)
         die(errno, NULL, "chdir %s", cfg.rootfs);
 }
 
 /*
- * Make the rootfs "/" of this mount namespace, with the host's root gone.
- * The child's cwd is its root (see prepare_root()). The order matters:
- * private first, or everything after propagates to the host (systemd
- * mounts / shared) and pivot_root fails with EINVAL. Then a bind mount of
- * ".": mounts copied into a user namespace's mount namespace are locked
- * to the ones under them, pivot_root refuses to move a locked one, and a
- * new bind mount is not locked. open_tree(2) makes it without a path,
- * move_mount(2) puts it in place.
+ * Make the cwd "/" of this mount namespace, with the host's root gone.
+ * pivot_root needs a mount point: a bind mount of "." onto itself. It is
+ * made with open_tree(2), which copies the tree at ".", and move_mount(2),
+ * which puts the copy in place, without a path: in a user namespace
+ * (lesson07), mounts copied from the host are locked to the ones under
+ * them, pivot_root refuses to move a locked one, and a new bind mount is
+ * not locked. Then the kernel's filesystems, then the pivot.
  */
 void
 enter_root(void)
@@ -231,10 +195,6 @@ enter_root(void)
     int tree;
 
     check_new_mount_ns();
-    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
-        die(errno, NULL, "mount --make-rprivate /");
-    say("child: mount(\"/\", MS_REC | MS_PRIVATE): no mount event reaches "
-        "the host from here on");
     tree = (int)syscall(SYS_open_tree, AT_FDCWD, ".",
                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
     if (tree == -1 ||
@@ -271,7 +231,6 @@ enter_root(void)
     }
     if (chdir("/") == -1)
         die(errno, NULL, "chdir /");
-    mask_paths();
 }
 
 /* The host's environment names paths the rootfs may not have. */

@@ -38,8 +38,7 @@
  *          make_container_dirs, mount_overlay, remove_container_dirs),
  *          init.c (init_main), namespaces.c (namespaces), net.h (gone.decl,
  *          start_time.decl), options.c (parse_args, usage), rootfs.c
- *          (enter_root, kernel_fs, make_dev, mount_kernel_fs, prepare_root,
- *          root_mounted, saved_cwd), run.c (child_main, main, sync_pipe,
+ *          (make_dev, mount_kernel_fs), run.c (child_main, main, sync_pipe,
  *          wait_child), run.h (struct config, sync_pipe, wait_child.decl),
  *          signals.c (forward_signal), state.c (start_time), tar.c
  *          (unpack).
@@ -102,8 +101,8 @@ child_main(void *arg)
     if (read(sync_pipe[0], &go, 1) != 1)
         _exit(EXIT_RUNTIME);
 
-    /* Still the host's root (to the host's files): the cgroup file is
-       root's. */
+    /* While the child is the host's root, to the host's files (lesson07's
+       user namespace ends that): the cgroup file is root's. */
     apply_net_prio();
     if (cfg.userns) {
         become_root();
@@ -113,22 +112,15 @@ child_main(void *arg)
     say("child: getpid() = %d: the first process of a new PID namespace",
         (int)getpid());
     configure_net();
-    enter_root();
+    private_mounts();
+    enter_root(); /* the runtime made the root the cwd (prepare_root()) */
+    mask_paths();
     reset_env();
     setup_terminal();
     /* The runtime makes its cpuset cgroup meanwhile (make_cpuset()). */
     if (read(sync_pipe[0], &go, 1) != 1)
         _exit(EXIT_RUNTIME);
-    /* Now in all its cgroups: a cgroup namespace made now has them as
-       its root. */
-    if (access("/proc/self/ns/cgroup", F_OK) != 0)
-        say("child: this kernel has no cgroup namespace (Linux 4.6): "
-            "/proc/self/cgroup shows the host's paths");
-    else if (unshare(CLONE_NEWCGROUP) == -1)
-        die(errno, NULL, "unshare(CLONE_NEWCGROUP)");
-    else
-        say("child: unshare(CLONE_NEWCGROUP): /proc/self/cgroup shows the "
-            "container's cgroup as /");
+    enter_cgroup_ns();
     harden();
     if (cfg.init)
         init_main(cfg.argv);
@@ -246,12 +238,7 @@ main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     if (write(sync_pipe[1], "g", 1) != 1 && errno != EPIPE)
         die(errno, NULL, "write to the child's sync pipe");
-    /* The child has a copy of the root's mount, in its own namespace:
-       the runtime's goes now, while the child works. An unmount waits for
-       an RCU grace period; at exit, it would make the exit that slower. */
-    if (umount2(cfg.rootfs, MNT_DETACH) == -1)
-        die(errno, NULL, "umount2(%s, MNT_DETACH)", cfg.rootfs);
-    root_mounted = 0;
+    release_root();
     make_cpuset(child);
     if (use_tty)
         take_terminal();
