@@ -139,11 +139,11 @@ commit_layer(void)
 void
 reclaim_container_dirs(void)
 {
-    char dir[PATH_MAX], path[PATH_MAX], rec[PATH_MAX], *p;
+    char dir[PATH_MAX], path[PATH_MAX], rec[PATH_MAX], top[PATH_MAX], *p;
     int live;
-    struct dirent *d;
+    struct dirent *d, *t;
     FILE *f;
-    DIR *dp;
+    DIR *dp, *top_dp;
 
     beside_exe("containers", dir);
     dp = opendir(dir);
@@ -167,16 +167,26 @@ reclaim_container_dirs(void)
     }
     if (dp != NULL)
         closedir(dp);
-    beside_exe("layers", dir);
-    dp = opendir(dir);
-    while (dp != NULL && (d = readdir(dp)) != NULL) {
-        p = strstr(d->d_name, ".tmp.");
-        if (p == NULL || !gone(atoi(p + 5)))
+    /* Each cache: build/layers, and lesson07's build/layers.MAP for user
+       namespaces. */
+    beside_exe("", top);
+    top_dp = opendir(top);
+    while (top_dp != NULL && (t = readdir(top_dp)) != NULL) {
+        if (strncmp(t->d_name, "layers", 6) != 0)
             continue;
-        join(path, dir, "/", d->d_name);
-        remove_tree(path);
-        say("removed %s, left by a runtime that was killed", path);
+        join(dir, top, "", t->d_name);
+        dp = opendir(dir);
+        while (dp != NULL && (d = readdir(dp)) != NULL) {
+            p = strstr(d->d_name, ".tmp.");
+            if (p == NULL || !gone(atoi(p + 5)))
+                continue;
+            join(path, dir, "/", d->d_name);
+            remove_tree(path);
+            say("removed %s, left by a runtime that was killed", path);
+        }
+        if (dp != NULL)
+            closedir(dp);
     }
-    if (dp != NULL)
-        closedir(dp);
+    if (top_dp != NULL)
+        closedir(top_dp);
 }

@@ -214,10 +214,10 @@ make_container_dirs(void)
 }
 
 /*
- * In the child, after / is private: overlay with lowerdir=TOP:...:BASE,
- * upperdir and workdir. A read finds the topmost layer that has the file;
- * the first write copies it up into upperdir. Paths are given relative to
- * the cache (the child's cwd), as the options must fit in one page.
+ * After / is private: overlay with lowerdir=TOP:...:BASE, upperdir and
+ * workdir. A read finds the topmost layer that has the file; the first
+ * write copies it up into upperdir. Paths are given relative to the cache
+ * (the cwd), as the options must fit in one page.
  */
 void
 mount_overlay(void)
@@ -246,7 +246,7 @@ mount_overlay(void)
         die(errno,
             errno == ENODEV ? "kernel lacks overlay: modprobe overlay" : NULL,
             "mount -t overlay -o %s overlay %s", opts, img.root);
-    say("child: mount -t overlay -o %.400s%s overlay %s: %d read-only "
+    say("%smount -t overlay -o %.400s%s overlay %s: %d read-only "
         "layers under one writable upper layer; a write copies the file up",
-        opts, strlen(opts) > 400 ? "..." : "", img.root, img.n);
+        side, opts, strlen(opts) > 400 ? "..." : "", img.root, img.n);
 }

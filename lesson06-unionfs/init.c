@@ -23,6 +23,11 @@ init_main(char **argv)
     sigfillset(&all);
     if (sigprocmask(SIG_BLOCK, &all, NULL) == -1)
         die(errno, NULL, "init: sigprocmask");
+    /* PID 1 stays the runtime's binary: not dumpable, so that the
+       container's processes (no CAP_SYS_PTRACE) cannot open its
+       /proc/1/exe, the host's file (CVE-2019-5736). */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+        die(errno, NULL, "init: prctl(PR_SET_DUMPABLE, 0)");
     cmd = fork();
     if (cmd == -1)
         die(errno, NULL, "init: fork");

@@ -42,6 +42,7 @@ struct net_plan {
 #define NL_BUFSIZE 4096 /* a request */
 
 /* state.c */
+unsigned long long start_time(pid_t pid);
 int gone(pid_t pid);
 FILE *state_create(const char *path);
 FILE *state_open(const char *path, const char **why);

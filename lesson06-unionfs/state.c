@@ -7,7 +7,7 @@
 
 /* Field 22 of /proc/PID/stat: when the process started. With the PID it
    names one process for good, even after the PID is reused. */
-static unsigned long long
+unsigned long long
 start_time(pid_t pid)
 {
     char path[64], buf[1024], *p;

@@ -74,19 +74,14 @@ commit_one(const char *path, const struct stat *st, int flag, struct FTW *f)
     static const struct stat marker = {.st_mode = 0644};
     char name[PATH_MAX], link[PATH_MAX] = "", wh[2], buf[65536];
     const char *rel = path + upper_len + 1;
-    struct stat ids = *st;
+    struct stat ids;
     size_t n;
     FILE *in;
 
     (void)flag;
     if (f->level == 0)
         return 0;
-    /* The layer holds the owners the container saw, not the host's. */
-    ids.st_uid = map_id(st->st_uid, 0);
-    ids.st_gid = map_id(st->st_gid, 0);
-    if (ids.st_uid == (uid_t)-1 || ids.st_gid == (gid_t)-1)
-        ids.st_uid = ids.st_gid = 65534; /* the kernel's "nobody" */
-    st = &ids;
+    st = container_owner(st, &ids);
     if (S_ISCHR(st->st_mode) && st->st_rdev == makedev(0, 0)) {
         whiteout_name(rel, name);
         tar_put(name, '0', &marker, "", 0);
@@ -174,7 +169,8 @@ reclaim_container_dirs(void)
     }
     if (dp != NULL)
         closedir(dp);
-    /* Each cache: build/layers, and build/layers.MAP for user namespaces. */
+    /* Each cache: build/layers, and lesson07's build/layers.MAP for user
+       namespaces. */
     beside_exe("", top);
     top_dp = opendir(top);
     while (top_dp != NULL && (t = readdir(top_dp)) != NULL) {

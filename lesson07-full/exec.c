@@ -246,10 +246,9 @@ exec_in(const char *name)
                  "%s%s", joined[0] ? " " : "", order[i]);
     }
     say("exec: setns(2) into its namespaces: %s", joined);
-    if (pipe2(sync_pipe, O_CLOEXEC) == -1 ||
-        (use_tty &&
-         socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, tty_sock) == -1))
-        die(errno, NULL, "pipe2, socketpair");
+    if (pipe2(sync_pipe, O_CLOEXEC) == -1)
+        die(errno, NULL, "pipe2");
+    open_tty_sock();
     child = fork();
     if (child == -1)
         die(errno, NULL, "fork");

@@ -71,6 +71,8 @@ void prepare_root(void);
 void release_root(void);
 void bind_host_dev(const char *path, dev_t dev);
 void enter_cgroup_ns(void);
+const char *layers_name(void);
+const struct stat *container_owner(const struct stat *st, struct stat *ids);
 
 /* harden.c */
 void harden(void);
@@ -82,6 +84,8 @@ extern int tty_master;
 void setup_terminal(void);
 void take_terminal(void);
 void relay(pid_t child);
+void take_foreground(void);
+void open_tty_sock(void);
 
 /* exec.c */
 void run_from_sealed_copy(char **argv);

@@ -170,14 +170,7 @@ load_image(void)
     if (img.n == 0)
         die(0, "list one layer tar a line", "image %s has no layers",
             cfg.image);
-    /* Owners shifted for a user namespace make another cache, one per
-       mapping: build/layers.0-100000-65536. */
-    strcpy(base, "layers");
-    for (i = 0; cfg.userns && i < cfg.n_map; i++)
-        snprintf(base + strlen(base), sizeof(base) - strlen(base),
-                 "%c%lu-%lu-%lu", i == 0 ? '.' : '_', cfg.map[i].inside,
-                 cfg.map[i].outside, cfg.map[i].count);
-    beside_exe(base, img.cache);
+    beside_exe(layers_name(), img.cache);
     if (mkdir(img.cache, 0700) == -1 && errno != EEXIST)
         die(errno, NULL, "mkdir %s", img.cache);
     if (cfg.userns)
@@ -230,13 +223,10 @@ make_container_dirs(void)
 }
 
 /*
- * In the runtime, after / is private: overlay with lowerdir=TOP:...:BASE,
- * upperdir and workdir. A read finds the topmost layer that has the file;
- * the first write copies it up into upperdir. Paths are given relative to
- * the cache (the cwd), as the options must fit in one page. Mounted by
- * the host's root, it works on any kernel; with a user namespace, the
- * layers were shifted so that the container's root owns its files (else
- * they would be nobody's, and root inside could not write its own /etc).
+ * After / is private: overlay with lowerdir=TOP:...:BASE, upperdir and
+ * workdir. A read finds the topmost layer that has the file; the first
+ * write copies it up into upperdir. Paths are given relative to the cache
+ * (the cwd), as the options must fit in one page.
  */
 void
 mount_overlay(void)
@@ -265,7 +255,7 @@ mount_overlay(void)
         die(errno,
             errno == ENODEV ? "kernel lacks overlay: modprobe overlay" : NULL,
             "mount -t overlay -o %s overlay %s", opts, img.root);
-    say("mount -t overlay -o %.400s%s overlay %s: %d read-only "
+    say("%smount -t overlay -o %.400s%s overlay %s: %d read-only "
         "layers under one writable upper layer; a write copies the file up",
-        opts, strlen(opts) > 400 ? "..." : "", img.root, img.n);
+        side, opts, strlen(opts) > 400 ? "..." : "", img.root, img.n);
 }

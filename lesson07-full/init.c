@@ -32,12 +32,7 @@ init_main(char **argv)
     if (cmd == -1)
         die(errno, NULL, "init: fork");
     if (cmd == 0) {
-        /* With a terminal, the command's own process group is its
-           foreground one (as tini does): Ctrl-C signals the command, not
-           PID 1 as well. SIGTTOU, blocked, does not stop tcsetpgrp(). */
-        if (use_tty &&
-            (setpgid(0, 0) == -1 || tcsetpgrp(STDIN_FILENO, getpid()) == -1))
-            die(errno, NULL, "init: setpgid, tcsetpgrp");
+        take_foreground();
         sigprocmask(SIG_UNBLOCK, &all, NULL);
         exec_command(argv);
     }

@@ -30,6 +30,14 @@
  * never walks a path that the container could have changed, such as
  * /proc/PID/root/dev/ptmx, nor mounts anything for it. A runtime killed
  * with SIGKILL cannot restore the host's terminal: `stty sane` does.
+ *
+ * So no terminal signals the container behind the runtime's back any
+ * more (forward_signal()): with a terminal of its own, Ctrl-C is a byte
+ * that the relay passes on and the container's terminal turns into
+ * SIGINT for the container's foreground group; without one, the Ctrl-C of
+ * the terminal the runtime runs on signals the runtime's group only, and
+ * the runtime passes it on like any other. A hangup's SIGHUP goes to the
+ * session leader, which may be the runtime.
  */
 int use_tty;                     /* stdin and stdout are a terminal */
 int tty_sock[2] = {-1, -1};      /* the child sends the master over it */
@@ -37,6 +45,16 @@ int tty_master = -1;             /* the runtime's end of the pty */
 static int tty_raw;              /* the host's terminal is raw now */
 static struct termios tty_saved; /* ... and was this before */
 static volatile sig_atomic_t tty_resized;
+
+/* With a terminal, the socketpair the child sends its pty's master
+   over. */
+void
+open_tty_sock(void)
+{
+    if (use_tty &&
+        socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, tty_sock) == -1)
+        die(errno, NULL, "socketpair");
+}
 
 /* One descriptor over a Unix socket, as SCM_RIGHTS ancillary data. */
 static void
@@ -316,4 +334,16 @@ relay(pid_t child)
     }
     sigprocmask(SIG_SETMASK, &old, NULL);
     restore_tty();
+}
+
+/* --init's command, in the child it forked: with a terminal, the
+   command's own process group is its foreground one (as tini does):
+   Ctrl-C signals the command, not PID 1 as well. SIGTTOU, blocked, does
+   not stop tcsetpgrp(). */
+void
+take_foreground(void)
+{
+    if (use_tty &&
+        (setpgid(0, 0) == -1 || tcsetpgrp(STDIN_FILENO, getpid()) == -1))
+        die(errno, NULL, "init: setpgid, tcsetpgrp");
 }

@@ -22,26 +22,26 @@
  *          gives: when stdin and stdout are a terminal, a pty of the
  *          container's devpts, relayed by the runtime, and setsid(2) always
  *          (send_fd .. relay).
- * Files:   userns.c  the core: the user namespace, its ID maps; the time
- *                    namespace
- *          caps.c    capabilities: the bounding set, the ones kept
- *          harden.c  no_new_privs, the seccomp allow-list, the descriptors
- *                    closed
- *          masks.c   the parts of /proc and /sys masked or read-only
- *          pty.c     a terminal of its own, relayed by the runtime
- *          exec.c    --list and --exec: containers by name
- *          harden.h  what the files of the hardening share
+ * Files:   userns.c       the core: the user namespace, its ID maps; the
+ *                         time and cgroup namespaces
+ *          userns_root.c  the root prepared by the runtime, /dev's nodes
+ *                         and the layers' owners under a user namespace
+ *          caps.c         capabilities: the bounding set, the ones kept
+ *          harden.c       no_new_privs, the seccomp allow-list, the
+ *                         descriptors closed
+ *          masks.c        the parts of /proc and /sys masked or read-only
+ *          pty.c          a terminal of its own, relayed by the runtime
+ *          exec.c         --list and --exec: containers by name
+ *          harden.h       what the files of the hardening share
  * Changes: Makefile, cgroup.c (cpuset_later, create_cgroups, join_cgroups,
  *          make_cpuset), cgroup.h (enum_O_NAME), cgroup_reclaim.c
- *          (init_pid, load_record, setup_cgroups), commit.c (commit_one,
- *          reclaim_container_dirs), image.c (load_image,
- *          make_container_dirs, mount_overlay, remove_container_dirs),
- *          init.c (init_main), namespaces.c (namespaces), net.h (gone.decl,
- *          start_time.decl), options.c (parse_args, usage), rootfs.c
- *          (make_dev, mount_kernel_fs), run.c (child_main, main, sync_pipe,
+ *          (init_pid, load_record, setup_cgroups), commit.c (commit_one),
+ *          image.c (load_image, make_container_dirs,
+ *          remove_container_dirs), init.c (init_main), namespaces.c
+ *          (namespaces), options.c (parse_args, usage), rootfs.c (make_dev,
+ *          mount_kernel_fs), run.c (child_main, main, sync_pipe,
  *          wait_child), run.h (struct config, sync_pipe, wait_child.decl),
- *          signals.c (forward_signal), state.c (start_time), tar.c
- *          (unpack).
+ *          tar.c (unpack).
  * Read:    user_namespaces(7), capabilities(7), seccomp(2), prctl(2),
  *          personality(2), setns(2), ipc_namespaces(7), cgroup_namespaces(7),
  *          time_namespaces(7), pty(7), termios(3), ioctl_tty(2),
@@ -55,6 +55,7 @@
 #define STACK_SIZE (1024 * 1024)
 
 struct config cfg;
+int sync_pipe[2]; /* the parent says "go" to the child through it */
 static char child_stack[STACK_SIZE] __attribute__((aligned(16)));
 
 /* ---- the container side ----------------------------------------------- */
@@ -186,10 +187,9 @@ main(int argc, char **argv)
     if (cfg.userns && access("/proc/self/ns/user", F_OK) != 0)
         die(0, "a kernel with CONFIG_USER_NS, or --no-userns",
             "this kernel has no user namespaces");
-    if (pipe2(sync_pipe, O_CLOEXEC) == -1 ||
-        (use_tty &&
-         socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, tty_sock) == -1))
-        die(errno, NULL, "pipe2, socketpair");
+    if (pipe2(sync_pipe, O_CLOEXEC) == -1)
+        die(errno, NULL, "pipe2");
+    open_tty_sock();
     if (cfg.image == NULL && cfg.rootfs == NULL) {
         beside_exe("image/manifest", manifest);
         cfg.image = manifest;

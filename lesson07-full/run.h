@@ -93,11 +93,9 @@ void parse_args(int argc, char **argv, struct config *c);
 int ns_flags(int omit, const char **text);
 void show_namespaces(pid_t child);
 
-/* userns.c */
-extern int sync_pipe[2];
-
 /* run.c */
 extern struct config cfg;
+extern int sync_pipe[2];
 _Noreturn void exec_command(char **argv);
 int wait_child(pid_t child);
 

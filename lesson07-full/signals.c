@@ -18,15 +18,8 @@ static volatile sig_atomic_t signals_forwarded;
  * comes from an ancestor PID namespace. After a hangup nobody may be left
  * to send it again, so SIGHUP also sets an alarm: if the container is
  * still there HANGUP_GRACE seconds later, SIGALRM makes it SIGKILL (docker
- * stop waits 10 s after SIGTERM). No terminal signals the container
- * behind the runtime's back any more: it has a session of its own
- * (setup_terminal()). With a terminal of its own, Ctrl-C is a byte that
- * the relay passes on and the container's terminal turns into SIGINT for
- * the container's foreground group; without one, the Ctrl-C of the
- * terminal the runtime runs on signals the runtime's group only, and the
- * runtime passes it on like any other. A hangup's SIGHUP goes to the
- * session leader, which may be the runtime. Only kill(2), alarm(2) and
- * write(2) here: they are safe in a signal handler, stdio is not.
+ * stop waits 10 s after SIGTERM). Only kill(2), alarm(2) and write(2)
+ * here: they are safe in a signal handler, stdio is not.
  */
 static void
 forward_signal(int sig)
