@@ -45,6 +45,9 @@ extern const char *const cap_name[41];
 unsigned long long parse_cap(const char *s);
 void drop_caps(void);
 
+/* seccomp.c */
+void load_seccomp(void);
+
 /* masks.c */
 void mask_paths(void);
 

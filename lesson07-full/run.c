@@ -27,8 +27,10 @@
  *          userns_root.c  the root prepared by the runtime, /dev's nodes
  *                         and the layers' owners under a user namespace
  *          caps.c         capabilities: the bounding set, the ones kept
- *          harden.c       no_new_privs, the seccomp allow-list, the
- *                         descriptors closed
+ *          seccomp.c      no_new_privs and the seccomp allow-list, a BPF
+ *                         program
+ *          harden.c       the last steps before exec: descriptors closed,
+ *                         capabilities dropped, seccomp loaded
  *          masks.c        the parts of /proc and /sys masked or read-only
  *          pty.c          a terminal of its own, relayed by the runtime
  *          exec.c         --list and --exec: containers by name
