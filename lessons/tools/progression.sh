@@ -42,7 +42,7 @@ files() { # the lesson's sources: what its Makefile builds from
 }
 split() { # split LESSON-DIR DIR: every item of the lesson's C files
     rm -rf "$2" && mkdir -p "$2"
-    for f in $(cd "$1" && ls *.h *.c); do
+    for f in $(cd "$1" && ls *.h *.c 2>/dev/null); do
         awk -v out="$2" -v src="_$f" -f lessons/tools/cblocks.awk "$1/$f"
     done
 }
@@ -71,7 +71,8 @@ if [ "${1:-}" = --changes ]; then
     [ "$prev" != "$cur" ] || { echo "Changes: nothing; this is the first lesson."; exit 0; }
     out=""
     for f in $(files "$prev"); do
-        [ -e "$cur/$f" ] && ! cmp -s "$prev/$f" "$cur/$f" || continue
+        [ -e "$cur/$f" ] && ! cmp -s "$prev/$f" "$cur/$f" &&
+            [ "$(changed_lines "$prev/$f" "$cur/$f")" -gt 0 ] || continue
         case $f in
         *.c | *.h)
             rm -rf "$tmp/a" "$tmp/b" && mkdir "$tmp/a" "$tmp/b"
@@ -108,8 +109,8 @@ for cur in "$@"; do
         for f in $(files "$prev"); do
             if [ ! -e "$cur/$f" ]; then
                 problem "$cur has no $f, which $prev has"
-            elif ! cmp -s "$prev/$f" "$cur/$f"; then
-                n=$(changed_lines "$prev/$f" "$cur/$f")
+            elif ! cmp -s "$prev/$f" "$cur/$f" &&
+                n=$(changed_lines "$prev/$f" "$cur/$f") && [ "$n" -gt 0 ]; then
                 hooks=$((hooks + n))
                 is_listed "$f" || {
                     problem "$cur/$f differs from $prev's by $n lines, and" \
@@ -170,8 +171,8 @@ for cur in "$@"; do
     fi
     [ $table = 1 ] &&
         printf '| %-16s | %5s | %5s | %-38s | %7s | %5s | %-22s |\n' "$cur" \
-            "$(cd "$cur" && ls *.c *.h | wc -l)" \
-            "$(cat "$cur"/*.c "$cur"/*.h | wc -l)" \
+            "$(cd "$cur" && ls *.c *.h 2>/dev/null | wc -l)" \
+            "$(cat "$cur"/*.c "$cur"/*.h 2>/dev/null | wc -l)" \
             "$(echo $new | sed 's/:\([0-9]*\)/ (\1)/g; s/) /), /g')" \
             "$hooks" "$difflines" "$c ($cl)"
     prev=$cur
