@@ -3,9 +3,9 @@
 # runs the unit tests (cmocka), the integration tests (as root, each
 # feature's file against every lesson that has the feature), the tools'
 # tests (nsgraph; progression and carry), the mount, network, cgroup and
-# image tests again in VMs that
-# are pure cgroup v2 and full cgroup v1 hosts on Linux 5.10, 6.1 and 6.12,
-# every lesson's tests on arm64 (lessons/tools/vm/hosts.sh), and the static
+# image tests again in VMs that are pure cgroup v2 and full cgroup v1
+# hosts on Linux 5.10, 6.1 and 6.12, every lesson's tests on arm64
+# (lessons/tools/vm/hosts.sh), and the static
 # checks (progression, generated diffs, format, diagrams). Ends with one
 # line: "N passed, N failed".
 #
