@@ -146,14 +146,15 @@ main(int argc, char **argv)
     forward_signals();
     show_namespaces(child);
 
-    /* "go". A child that failed has closed its end: EPIPE, not SIGPIPE
-       (the runtime's dispositions are no longer the child's), and its
-       status says why. */
+    /* "go"; the write end stays open while the runtime lives: a child can
+       see it close if the runtime dies (lesson07's keep_pdeathsig()). A
+       child that failed has closed its end: EPIPE, not SIGPIPE (the
+       runtime's dispositions are no longer the child's), and its status
+       says why. */
     close(sync_pipe[0]);
     signal(SIGPIPE, SIG_IGN);
     if (write(sync_pipe[1], "g", 1) != 1 && errno != EPIPE)
         die(errno, NULL, "write to the child's sync pipe");
-    close(sync_pipe[1]);
 
     status = wait_child(child);
     uname(&uts);

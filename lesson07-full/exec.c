@@ -15,7 +15,7 @@
  * memfd_create(2), the binary copied in, sealed against every write, and
  * fexecve(3)'d; its /proc/self/exe is then the memfd, nothing on disk.
  */
-void
+static void
 run_from_sealed_copy(char **argv)
 {
     extern char **environ;
@@ -63,7 +63,7 @@ record_init(pid_t child)
 }
 
 /* --list: NAME, its PID 1 on the host, the runtime's PID, the command. */
-int
+static int
 list_containers(void)
 {
     char path[PATH_MAX], cmd[256];
@@ -185,7 +185,7 @@ load_hardening(const char *path, const char *name)
  * inherits it; execve() of the command makes the command dumpable again,
  * the container's own.
  */
-int
+static int
 exec_in(const char *name)
 {
     static const char *const order[] = {"ipc",  "uts",    "net", "pid",
@@ -271,4 +271,14 @@ exec_in(const char *name)
     if (tty_master != -1)
         relay(child);
     return wait_child(child);
+}
+
+/* --list or --exec: a container by its name, not a new one. */
+int
+by_name(char **argv)
+{
+    if (cfg.list)
+        return list_containers();
+    run_from_sealed_copy(argv);
+    return exec_in(cfg.exec);
 }

@@ -68,6 +68,8 @@ void become_root(void);
 void keep_pdeathsig(void);
 void setup_time_ns(void);
 const char *userns_fix(int err);
+void check_userns(void);
+void enter_userns(void);
 extern int saved_cwd;
 extern int root_mounted;
 void prepare_root(void);
@@ -91,9 +93,7 @@ void take_foreground(void);
 void open_tty_sock(void);
 
 /* exec.c */
-void run_from_sealed_copy(char **argv);
 void record_init(pid_t child);
-int list_containers(void);
-int exec_in(const char *name);
+int by_name(char **argv);
 
 #endif

@@ -107,10 +107,7 @@ child_main(void *arg)
     /* While the child is the host's root, to the host's files (lesson07's
        user namespace ends that): the cgroup file is root's. */
     apply_net_prio();
-    if (cfg.userns) {
-        become_root();
-        keep_pdeathsig();
-    }
+    enter_userns();
     set_hostname();
     say("child: getpid() = %d: the first process of a new PID namespace",
         (int)getpid());
@@ -174,21 +171,15 @@ main(int argc, char **argv)
         return cleanup();
     if (cfg.freeze != NULL || cfg.thaw != NULL)
         return freeze(cfg.freeze ? cfg.freeze : cfg.thaw, cfg.freeze != NULL);
-    if (cfg.list)
-        return list_containers();
-    if (cfg.exec != NULL) {
-        run_from_sealed_copy(argv);
-        return exec_in(cfg.exec);
-    }
+    if (cfg.list || cfg.exec != NULL)
+        return by_name(argv);
     if (cfg.name == NULL) {
         static char name[32];
 
         snprintf(name, sizeof(name), PREFIX "%d", (int)getpid());
         cfg.name = name;
     }
-    if (cfg.userns && access("/proc/self/ns/user", F_OK) != 0)
-        die(0, "a kernel with CONFIG_USER_NS, or --no-userns",
-            "this kernel has no user namespaces");
+    check_userns();
     if (pipe2(sync_pipe, O_CLOEXEC) == -1)
         die(errno, NULL, "pipe2");
     open_tty_sock();
@@ -222,8 +213,6 @@ main(int argc, char **argv)
     say("clone(%s | SIGCHLD) started the child, PID %d on the host", flags_text,
         (int)child);
     child_pid = child;
-    if (fchdir(saved_cwd) == -1)
-        die(errno, NULL, "fchdir back to the runtime's cwd");
     forward_signals();
     if (cfg.userns)
         write_id_maps(child);
@@ -232,10 +221,11 @@ main(int argc, char **argv)
     join_cgroups(child);
     record_init(child);
 
-    /* "go"; the write end stays open while the runtime lives: the child
-       sees it close if the runtime dies (see keep_pdeathsig()). A child
-       that failed has closed its end: EPIPE, not SIGPIPE (the runtime's
-       dispositions are no longer the child's), and its status says why. */
+    /* "go"; the write end stays open while the runtime lives: a child can
+       see it close if the runtime dies (lesson07's keep_pdeathsig()). A
+       child that failed has closed its end: EPIPE, not SIGPIPE (the
+       runtime's dispositions are no longer the child's), and its status
+       says why. */
     close(sync_pipe[0]);
     signal(SIGPIPE, SIG_IGN);
     if (write(sync_pipe[1], "g", 1) != 1 && errno != EPIPE)

@@ -125,6 +125,25 @@ become_root(void)
         side, map_id(0, 1));
 }
 
+/* The kernel must have user namespaces, unless --no-userns. */
+void
+check_userns(void)
+{
+    if (cfg.userns && access("/proc/self/ns/user", F_OK) != 0)
+        die(0, "a kernel with CONFIG_USER_NS, or --no-userns",
+            "this kernel has no user namespaces");
+}
+
+/* The child's first steps in its user namespace: root there. */
+void
+enter_userns(void)
+{
+    if (!cfg.userns)
+        return;
+    become_root();
+    keep_pdeathsig();
+}
+
 /*
  * The parent-death signal is cleared when the credentials change (as in
  * setresuid): set it again, then make sure the runtime did not die in

@@ -50,11 +50,14 @@ prepare_root(void)
 }
 
 /* The child has a copy of the root's mount, in its own namespace: the
-   runtime's goes now, while the child works. An unmount waits for an RCU
+   runtime goes back to its own cwd, and its mount goes now, while the
+   child works. An unmount waits for an RCU
    grace period; at exit, it would make the exit that slower. */
 void
 release_root(void)
 {
+    if (fchdir(saved_cwd) == -1)
+        die(errno, NULL, "fchdir back to the runtime's cwd");
     if (umount2(cfg.rootfs, MNT_DETACH) == -1)
         die(errno, NULL, "umount2(%s, MNT_DETACH)", cfg.rootfs);
     root_mounted = 0;
