@@ -15,7 +15,8 @@
  *                        /proc/PID/ns
  *          narrate.c     say() and die(): a line a step, and errors that
  *                        name their fix
- *          options.c     the command line
+ *          options.c     the command line: a table of options, a row
+ *                        each, and the help made of it
  *          run.h         what the files share
  * Changes: nothing; this is the first lesson.
  * Read:    clone(2), namespaces(7), uts_namespaces(7), sethostname(2),
