@@ -160,34 +160,33 @@ void
 parse_args(int argc, char **argv, struct config *c)
 {
     static char *default_argv[] = {"/bin/sh", NULL};
-    /* getopt_long(3) returns 256 + i for the long name of rows[i], and a
-       short option's letter for the letter. */
-    struct option longopts[MAX_OPTS + 1];
-    const struct opt *rows[MAX_OPTS], *o;
+    struct option longopts[MAX_OPTS + 1] = {{0}};
+    /* The row of each answer of getopt_long(3): 256 + i for the i-th long
+       option, a short option's letter for the letter. */
+    const struct opt *row[256 + MAX_OPTS] = {0}, *o;
     char letters[2 * MAX_OPTS + 3] = "+:";
     size_t t, k = 2;
-    int opt, i, n = 0;
+    int opt, n = 0;
 
     memset(c, 0, sizeof(*c));
     for (t = 0; t < N_TABLES; t++) {
         if (tables[t]->defaults != NULL)
             tables[t]->defaults(c);
-        for (o = tables[t]->rows; o->name != NULL; o++) {
+        for (o = tables[t]->rows; o->name != NULL; o++, n++) {
             if (n == MAX_OPTS)
                 die(0, "raise MAX_OPTS", "more than %d options", MAX_OPTS);
             longopts[n].name = o->name;
             longopts[n].has_arg = o->arg != NULL;
-            longopts[n].flag = NULL;
             longopts[n].val = 256 + n;
-            rows[n++] = o;
-            if (o->letter != 0)
-                letters[k++] = o->letter;
-            if (o->letter != 0 && o->arg != NULL)
+            row[256 + n] = o;
+            if (o->letter == 0)
+                continue;
+            row[o->letter] = o;
+            letters[k++] = o->letter;
+            if (o->arg != NULL)
                 letters[k++] = ':';
         }
     }
-    memset(&longopts[n], 0, sizeof(longopts[n]));
-    letters[k] = '\0';
     opterr = 0;
     optind = 1;
     /* "+": stop at the first word that is not an option; it is the
@@ -197,18 +196,12 @@ parse_args(int argc, char **argv, struct config *c)
         if (opt == ':')
             bad_usage("option %s needs an argument", argv[optind - 1]);
         if (opt == '?' && optopt >= 256)
-            bad_usage("option --%s takes no argument",
-                      rows[optopt - 256]->name);
+            bad_usage("option --%s takes no argument", row[optopt]->name);
         if (opt == '?' && optopt != 0)
             bad_usage("unknown option -%c", optopt);
         if (opt == '?')
             bad_usage("unknown option %s", argv[optind - 1]);
-        if (opt >= 256)
-            o = rows[opt - 256];
-        else
-            for (i = 0; (o = rows[i])->letter != opt; i++)
-                continue;
-        o->parse(o, optarg, c);
+        row[opt]->parse(row[opt], optarg, c);
     }
     for (t = 0; t < N_TABLES; t++)
         if (tables[t]->check != NULL)
