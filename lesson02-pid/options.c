@@ -73,7 +73,7 @@ static const struct opt run_rows[] = {
      opt_string, FIELD(hostname)},
     {0},
 };
-static const struct opt_table run_options = {
+static const struct opt_table run_opts = {
     .rows = run_rows, .defaults = run_defaults, .check = run_check};
 
 static void opt_help(const struct opt *o, const char *arg, struct config *c);
@@ -81,13 +81,13 @@ static const struct opt help_rows[] = {
     {"help", 'h', NULL, "this help", opt_help, 0},
     {0},
 };
-static const struct opt_table help_options = {.rows = help_rows};
+static const struct opt_table help_opts = {.rows = help_rows};
 
 /* The lesson's options, table by table, in the order of the help. */
 static const struct opt_table *const tables[] = {
-    &run_options,
-    &init_options,
-    &help_options,
+    &run_opts,
+    &init_opts,
+    &help_opts,
 };
 #define N_TABLES (sizeof(tables) / sizeof(tables[0]))
 

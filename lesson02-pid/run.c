@@ -19,7 +19,7 @@
  * Changes: namespaces.c (ns_names), options.c (intro, tables), run.c
  *          (CLONE_FLAGS_TEXT, child_main, clone_flags, exec_command, main,
  *          wait_child), run.h (child_pid, struct config, exec_command.decl,
- *          forward_signals.decl, init_main.decl, init_options).
+ *          forward_signals.decl, init_main.decl, init_opts).
  * Read:    pid_namespaces(7), signal(7), sigwaitinfo(2), waitpid(2),
  *          fork(2), alarm(2), and lesson01's pages.
  */

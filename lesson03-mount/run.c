@@ -12,12 +12,13 @@
  *
  * Adds:    CLONE_NEWNS, --rootfs DIR, --chroot, the root filesystem
  *          (rootfs_beside .. enter_root), a clean environment (reset_env).
- * Files:   rootfs.c  the core: a private mount tree, pivot_root(2), /proc,
- *                    /dev and /sys, a clean environment
+ * Files:   rootfs.c  the core: --rootfs and --chroot, a private mount
+ *                    tree, pivot_root(2), /proc, /dev and /sys, a clean
+ *                    environment
  *          rootfs.h  what the files of the root filesystem share
- * Changes: Makefile, namespaces.c (ns_names), options.c (parse_args,
- *          usage), run.c (CLONE_FLAGS_TEXT, child_main, clone_flags, main),
- *          run.h (struct config).
+ * Changes: Makefile, namespaces.c (ns_names), options.c (intro, tables), run.c
+ *          (CLONE_FLAGS_TEXT, child_main, clone_flags, main), run.h (struct
+ *          config).
  * Read:    mount_namespaces(7), mount(2), pivot_root(2), umount2(2),
  *          chroot(2), proc(5), sysfs(5), pts(4), and lesson02's pages.
  */

@@ -76,7 +76,7 @@ _Noreturn void die(int err, const char *fix, const char *fmt, ...)
 void report(int err, const char *fix, const char *fmt, va_list ap);
 
 /* init.c */
-extern const struct opt_table init_options;
+extern const struct opt_table init_opts;
 _Noreturn void init_main(char **argv);
 
 /* signals.c */

@@ -11,7 +11,7 @@ static const struct opt init_rows[] = {
      FIELD(init)},
     {0},
 };
-const struct opt_table init_options = {.rows = init_rows};
+const struct opt_table init_opts = {.rows = init_rows};
 
 /*
  * --init: stay PID 1 and run the command as PID 2, as tini and docker --init
