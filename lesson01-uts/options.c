@@ -86,6 +86,7 @@ static const struct opt_table help_opts = {.rows = help_rows};
 /* The lesson's options, table by table, in the order of the help. */
 static const struct opt_table *const tables[] = {
     &run_opts,
+    /* --help last, after every lesson's table */
     &help_opts,
 };
 #define N_TABLES (sizeof(tables) / sizeof(tables[0]))

@@ -87,6 +87,7 @@ static const struct opt_table help_opts = {.rows = help_rows};
 static const struct opt_table *const tables[] = {
     &run_opts,
     &init_opts,
+    /* --help last, after every lesson's table */
     &help_opts,
 };
 #define N_TABLES (sizeof(tables) / sizeof(tables[0]))

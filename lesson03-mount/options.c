@@ -89,6 +89,7 @@ static const struct opt_table *const tables[] = {
     &run_opts,
     &init_opts,
     &rootfs_opts,
+    /* --help last, after every lesson's table */
     &help_opts,
 };
 #define N_TABLES (sizeof(tables) / sizeof(tables[0]))

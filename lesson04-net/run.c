@@ -24,12 +24,12 @@
  *                         containers' ones
  *          state.c        the runtime's records in /run/container-lessons:
  *                         owners and a lock
- *          net_options.c  what --net, --ip and --bridge take
+ *          net_options.c  the options --net, --ip, --bridge and --cleanup
  *          cleanup.c      --cleanup: what killed runs left
  *          net.h          what the files of the network share
- * Changes: namespaces.c (ns_names), options.c (DEFAULT_BRIDGE, parse_args,
- *          usage), run.c (CLONE_FLAGS_TEXT, child_main, clone_flags, main),
- *          run.h (struct config).
+ * Changes: namespaces.c (ns_names), options.c (intro, tables), run.c
+ *          (CLONE_FLAGS_TEXT, child_main, clone_flags, main), run.h (struct
+ *          config).
  * Read:    network_namespaces(7), veth(4), netlink(7), rtnetlink(7),
  *          ip-link(8), ip-address(8), ip-route(8), flock(2), and lesson03's
  *          pages.
