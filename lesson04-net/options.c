@@ -31,7 +31,7 @@ opt_string(const struct opt *o, const char *arg, struct config *c)
 }
 
 /* sethostname(2) takes up to HOST_NAME_MAX bytes; DNS (RFC 1123) less. */
-static const char *
+const char *
 check_hostname(const char *name)
 {
     size_t len = strlen(name);

@@ -118,8 +118,8 @@ static const struct opt net_rows[] = {
      "the bridge, cl-..., made on first use\n(default: " DEFAULT_BRIDGE ")",
      opt_string, FIELD(bridge)},
     {"cleanup", 0, NULL,
-     "remove what killed runs left: unused\n"
-     "bridges, stale address leases",
+     "remove what killed runs left: cgroups,\n"
+     "unused bridges, stale address leases",
      opt_flag, FIELD(cleanup)},
     {0},
 };

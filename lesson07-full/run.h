@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 struct config;
+struct opt;
 
 /* Exit codes as docker and podman use them; otherwise the command's own. */
 #define EXIT_RUNTIME 125 /* the runtime itself failed */
@@ -114,6 +115,7 @@ _Noreturn void bad_usage(const char *fmt, ...)
 void parse_args(int argc, char **argv, struct config *c);
 void opt_flag(const struct opt *o, const char *arg, struct config *c);
 void opt_string(const struct opt *o, const char *arg, struct config *c);
+const char *check_hostname(const char *name);
 
 /* namespaces.c */
 void show_namespaces(pid_t child);
