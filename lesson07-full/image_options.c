@@ -10,8 +10,8 @@
 static void
 image_check(struct config *c)
 {
-    if ((c->keep || c->commit != NULL) && c->image == NULL)
-        bad_usage("--keep and --commit need --image");
+    if ((c->keep || c->commit != NULL) && c->rootfs != NULL)
+        bad_usage("--keep and --commit need an image, not --rootfs");
     if (c->image != NULL && c->rootfs != NULL)
         bad_usage("--image and --rootfs: one root, not both");
 }
@@ -19,7 +19,7 @@ image_check(struct config *c)
 static const struct opt image_rows[] = {
     {"image", 0, "MANIFEST",
      "the root is this image's layers, under a\n"
-     "writable one (make image: build/image)",
+     "writable one (default: build/image/manifest)",
      opt_string, FIELD(image)},
     {"keep", 0, NULL, "keep the writable layer after exit", opt_flag,
      FIELD(keep)},

@@ -22,28 +22,29 @@
  *          gives: when stdin and stdout are a terminal, a pty of the
  *          container's devpts, relayed by the runtime, and setsid(2) always
  *          (send_fd .. relay).
- * Files:   userns.c  the core: the user namespace, its ID maps; the time
- *                    namespace
- *          caps.c    capabilities: the bounding set, the ones kept
- *          harden.c  no_new_privs, the seccomp allow-list, the descriptors
- *                    closed
- *          masks.c   the parts of /proc and /sys masked or read-only
- *          pty.c     a terminal of its own, relayed by the runtime
- *          exec.c    --list and --exec: containers by name
- *          harden.h  what the files of the hardening share
+ * Files:   userns.c          the core: the user namespace, its ID maps; the
+ *                            time namespace
+ *          caps.c            capabilities: the bounding set, the ones kept
+ *          harden.c          no_new_privs, the seccomp allow-list, the
+ *                            descriptors closed
+ *          masks.c           the parts of /proc and /sys masked or read-only
+ *          pty.c             a terminal of its own, relayed by the runtime
+ *          exec.c            --list and --exec: containers by name
+ *          harden_options.c  the options of the hardening, --list and --exec
+ *          harden.h          what the files of the hardening share
  * Changes: Makefile, cgroup.c (cpuset_later, create_cgroups, join_cgroups,
- *          make_cpuset), cgroup.h (enum_O_NAME), cgroup_reclaim.c
- *          (init_pid, load_record, setup_cgroups), commit.c (commit_one,
- *          reclaim_container_dirs), image.c (load_image,
- *          make_container_dirs, mount_overlay, remove_container_dirs),
+ *          make_cpuset), cgroup_reclaim.c (init_pid, load_record,
+ *          setup_cgroups), commit.c (commit_one, reclaim_container_dirs),
+ *          image.c (load_image, make_container_dirs, mount_overlay,
+ *          remove_container_dirs), image_options.c (image_check, image_rows),
  *          init.c (init_main), namespaces.c (line12, ns_names,
  *          show_namespaces), net.h (gone.decl, start_time.decl), options.c
- *          (parse_args, usage), rootfs.c (enter_root, kernel_fs, make_dev,
+ *          (intro, tables), rootfs.c (enter_root, kernel_fs, make_dev,
  *          mount_kernel_fs, prepare_root, root_mounted, saved_cwd), run.c
  *          (CLONE_FLAGS_TEXT, child_main, clone_flags, exec_command, main,
  *          sync_pipe, wait_child), run.h (struct config, sync_pipe,
- *          wait_child.decl), signals.c (forward_signal), state.c
- *          (start_time), tar.c (unpack).
+ *          wait_child.decl), signals.c (forward_signal), state.c (start_time),
+ *          tar.c (unpack).
  * Read:    user_namespaces(7), capabilities(7), seccomp(2), prctl(2),
  *          personality(2), setns(2), ipc_namespaces(7), cgroup_namespaces(7),
  *          time_namespaces(7), pty(7), termios(3), ioctl_tty(2),
