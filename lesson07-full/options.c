@@ -6,7 +6,7 @@
  */
 #include "run.h"
 
-/* All the tables' rows together; lesson07 has 41. */
+/* All the tables' rows together; lesson07 has 40. */
 #define MAX_OPTS 64
 
 /* The help's first lines: what this lesson's run does. */
