@@ -16,10 +16,10 @@
  *                     passes signals on
  *          signals.c  the runtime passes SIGINT, SIGTERM and SIGHUP to the
  *                     container's PID 1
- * Changes: namespaces.c (namespaces), options.c (parse_args, usage), run.c
+ * Changes: namespaces.c (namespaces), options.c (intro, tables), run.c
  *          (child_main, exec_command, main, wait_child), run.h (child_pid,
  *          struct config, exec_command.decl, forward_signals.decl,
- *          init_main.decl).
+ *          init_main.decl, init_opts).
  * Read:    pid_namespaces(7), signal(7), sigwaitinfo(2), waitpid(2),
  *          fork(2), alarm(2), and lesson01's pages.
  */

@@ -15,8 +15,8 @@
  * Files:   rootfs.c  the core: a private mount tree, pivot_root(2), /proc,
  *                    /dev and /sys, a clean environment
  *          rootfs.h  what the files of the root filesystem share
- * Changes: Makefile, namespaces.c (namespaces), options.c (parse_args,
- *          usage), run.c (child_main, main), run.h (struct config).
+ * Changes: Makefile, namespaces.c (namespaces), options.c (intro, tables),
+ *          run.c (child_main, main), run.h (struct config).
  * Read:    mount_namespaces(7), mount(2), pivot_root(2), umount2(2),
  *          chroot(2), proc(5), sysfs(5), pts(4), and lesson02's pages.
  */

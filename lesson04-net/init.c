@@ -5,6 +5,14 @@
  */
 #include "run.h"
 
+/* --init: the child, PID 1 of its namespace, goes on as init_main(). */
+static const struct opt init_rows[] = {
+    {"init", 0, NULL, "a tiny init is PID 1, the command PID 2", opt_flag,
+     FIELD(init)},
+    {0},
+};
+const struct opt_table init_opts = {.rows = init_rows};
+
 /*
  * --init: stay PID 1 and run the command as PID 2, as tini and docker --init
  * do. Every signal is blocked and taken with sigwaitinfo(): a blocked signal

@@ -27,9 +27,8 @@
  *          net_options.c  what --net, --ip and --bridge take
  *          cleanup.c      --cleanup: what killed runs left
  *          net.h          what the files of the network share
- * Changes: namespaces.c (namespaces), options.c (DEFAULT_BRIDGE,
- *          parse_args, usage), run.c (child_main, main), run.h (struct
- *          config).
+ * Changes: namespaces.c (namespaces), options.c (intro, tables), run.c
+ *          (child_main, main), run.h (struct config).
  * Read:    network_namespaces(7), veth(4), netlink(7), rtnetlink(7),
  *          ip-link(8), ip-address(8), ip-route(8), flock(2), and lesson03's
  *          pages.

@@ -12,6 +12,7 @@
 #include <sys/sysmacros.h>
 
 /* rootfs.c */
+extern const struct opt_table rootfs_opts;
 extern struct stat host_mnt_ns;
 void find_rootfs(void);
 void check_new_mount_ns(void);

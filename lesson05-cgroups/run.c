@@ -15,8 +15,8 @@
  *          --cpuset-mems, --pids-limit, --blkio-weight, --device-read-bps
  *          and the other throttles, --device, --net-classid, --net-prio,
  *          --hugetlb, --name, --cgroup-parent, --freeze, --thaw; their
- *          parsers (parse_size .. parse_throttle); cgroups (cgroup_mode ..
- *          freeze).
+ *          parsers and rows (parse_size .. limit_opts); cgroups
+ *          (cgroup_mode .. freeze).
  * Files:   cgroup.c          the core: the container's cgroups made,
  *                            limited and joined
  *          cgroup_files.c    control files, read and written
@@ -27,9 +27,9 @@
  *                            reclaim
  *          cgroup_freeze.c   --freeze and --thaw
  *          cgroup.h          what the files of cgroups share
- * Changes: Makefile, cleanup.c (cleanup), narrate.c (warn), options.c
- *          (parse_args, usage), run.c (child_main, main), run.h (struct
- *          config).
+ * Changes: Makefile, cleanup.c (cleanup), narrate.c (warn), net_options.c
+ *          (net_rows), options.c (intro, tables), run.c (child_main, main),
+ *          run.h (struct config).
  * Read:    cgroups(7), the kernel's Documentation/admin-guide/cgroup-v1/
  *          and cgroup-v2.rst, statfs(2), bpf(2), and lesson04's pages.
  */

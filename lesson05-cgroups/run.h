@@ -16,6 +16,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 struct config;
+struct opt;
 
 /* Exit codes as docker and podman use them; otherwise the command's own. */
 #define EXIT_RUNTIME 125 /* the runtime itself failed */
@@ -55,6 +57,29 @@ struct config {
     struct limits lim;
 };
 
+/* One option: a row of a table (options.c). The help is made of the rows,
+   and getopt_long(3) of their names. */
+struct opt {
+    const char *name; /* --NAME */
+    int letter;       /* -LETTER too, or 0 */
+    const char *arg;  /* its argument, as the help names it; NULL: none */
+    const char *help; /* what it does; a '\n' goes on in the next line */
+    void (*parse)(const struct opt *o, const char *arg, struct config *c);
+    size_t at; /* for parse: FIELD(name) of opt_flag's or opt_string's
+                  field, or which of the options that share it */
+};
+#define FIELD(name) offsetof(struct config, name)
+
+/* A topic's options: a lesson adds its own table. defaults runs before any
+   option is read (what is not set there is 0), check after all of them,
+   for what one option needs of another. */
+struct opt_table {
+    const char *heading;    /* the help's line above the rows, or NULL */
+    const struct opt *rows; /* up to one without a name */
+    void (*defaults)(struct config *c);
+    void (*check)(struct config *c);
+};
+
 /* narrate.c */
 extern int color;
 extern const char *side;
@@ -66,6 +91,7 @@ _Noreturn void die(int err, const char *fix, const char *fmt, ...)
 void report(int err, const char *fix, const char *fmt, va_list ap);
 
 /* init.c */
+extern const struct opt_table init_opts;
 _Noreturn void init_main(char **argv);
 
 /* signals.c */
@@ -76,6 +102,9 @@ void forward_signals(void);
 _Noreturn void bad_usage(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 void parse_args(int argc, char **argv, struct config *c);
+void opt_flag(const struct opt *o, const char *arg, struct config *c);
+void opt_string(const struct opt *o, const char *arg, struct config *c);
+const char *check_hostname(const char *name);
 
 /* namespaces.c */
 int ns_flags(int omit, const char **text);

@@ -31,33 +31,6 @@ enum { READ_BPS, WRITE_BPS, READ_IOPS, WRITE_IOPS };
 #define MAX_DEV_RULES     32
 #define DEFAULT_PIDS_TEXT "2048"
 
-/* Long options without a letter; from O_MEMORY on, a limit. */
-enum {
-    O_NAME = 256,
-    O_CGROUP_PARENT,
-    O_FREEZE,
-    O_THAW,
-    O_MEMORY,
-    O_MEMORY_SWAP,
-    O_CPUS,
-    O_CPU_SHARES,
-    O_CPUSET_CPUS,
-    O_CPUSET_MEMS,
-    O_PIDS,
-    O_BLKIO_WEIGHT,
-    O_READ_BPS,
-    O_WRITE_BPS,
-    O_READ_IOPS,
-    O_WRITE_IOPS,
-    O_DEVICE,
-    O_NET_CLASSID,
-    O_NET_PRIO,
-    O_HUGETLB,
-    O_IMAGE,
-    O_KEEP,
-    O_COMMIT
-};
-
 /* A devices rule: type a, b or c; major and minor, -1 for "*"; access,
    BPF_DEVCG_ACC_* bits (m 1, r 2, w 4); allow or deny. */
 struct dev_rule {
@@ -108,7 +81,9 @@ void warn(int err, const char *fmt, ...);
 /* cgroup_options.c */
 unsigned long shares_to_weight(unsigned long shares);
 unsigned long blkio_to_io_weight(unsigned long w);
-void parse_limit(int opt, const char *arg, struct limits *l);
+extern const struct opt_table cgroup_opts;
+extern const struct opt_table limit_opts;
+void opt_name(const struct opt *o, const char *arg, struct config *c);
 
 /* cgroup_freeze.c */
 int freeze(const char *name, int on);

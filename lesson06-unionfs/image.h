@@ -47,6 +47,9 @@ void beside_exe(const char *what, char *out);
 void load_image(void);
 void make_container_dirs(void);
 
+/* image_options.c */
+extern const struct opt_table image_opts;
+
 /* commit.c */
 void commit_layer(void);
 void reclaim_container_dirs(void);

@@ -65,6 +65,7 @@ void lease_take(struct in_addr addr);
 struct in_addr peer_in_subnet(struct in_addr addr, int prefix);
 
 /* net_options.c */
+extern const struct opt_table net_opts;
 uint32_t netmask(int prefix);
 const char *parse_cidr(const char *s, struct in_addr *addr, int *prefix);
 const char *check_bridge_name(const char *name);

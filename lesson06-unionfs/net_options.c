@@ -1,5 +1,5 @@
 /*
- * net_options.c: the network's options.
+ * net_options.c: the network's options: --net, --ip, --bridge, --cleanup.
  *
  * From lesson04-net on; read run.c first.
  */
@@ -62,3 +62,66 @@ check_bridge_name(const char *name)
     }
     return NULL;
 }
+
+#define DEFAULT_BRIDGE "cl-br0"
+
+static const char *const net_modes[] = {"none", "veth", "bridge"};
+
+static void
+opt_net(const struct opt *o, const char *arg, struct config *c)
+{
+    (void)o;
+    for (c->net = 0; c->net < 3; c->net++)
+        if (strcmp(arg, net_modes[c->net]) == 0)
+            return;
+    bad_usage("--net %s: use none, veth or bridge", arg);
+}
+
+/* -1: no --net, decided by net_check(). */
+static void
+net_defaults(struct config *c)
+{
+    c->net = -1;
+}
+
+/* --bridge alone means --net bridge. Names and the address are checked
+   here, before anything is made: a half-made network would be left. */
+static void
+net_check(struct config *c)
+{
+    const char *why;
+
+    if (c->bridge != NULL && c->net != -1 && c->net != NET_BRIDGE)
+        bad_usage("--bridge needs --net bridge, not --net %s",
+                  net_modes[c->net]);
+    if (c->net == -1)
+        c->net = c->bridge != NULL ? NET_BRIDGE : NET_VETH;
+    if (c->net == NET_BRIDGE && c->bridge == NULL)
+        c->bridge = DEFAULT_BRIDGE;
+    if (c->bridge != NULL && (why = check_bridge_name(c->bridge)) != NULL)
+        bad_usage("--bridge \"%s\" %s", c->bridge, why);
+    if (c->ip != NULL && c->net == NET_NONE)
+        bad_usage("--ip needs a network: not with --net none");
+    if (c->ip != NULL &&
+        (why = parse_cidr(c->ip, &c->ip_addr, &c->ip_prefix)) != NULL)
+        bad_usage("--ip %s %s", c->ip, why);
+}
+
+static const struct opt net_rows[] = {
+    {"net", 0, "MODE",
+     "none: only lo; veth (default): a pair to the\n"
+     "host; bridge: on a bridge with other ones",
+     opt_net, 0},
+    {"ip", 0, "ADDR/LEN", "the container's address (default: a free one)",
+     opt_string, FIELD(ip)},
+    {"bridge", 0, "NAME",
+     "the bridge, cl-..., made on first use\n(default: " DEFAULT_BRIDGE ")",
+     opt_string, FIELD(bridge)},
+    {"cleanup", 0, NULL,
+     "remove what killed runs left: cgroups,\n"
+     "unused bridges, stale address leases",
+     opt_flag, FIELD(cleanup)},
+    {0},
+};
+const struct opt_table net_opts = {
+    .rows = net_rows, .defaults = net_defaults, .check = net_check};

@@ -5,6 +5,17 @@
  */
 #include "run.h"
 
+/* --rootfs, made a whole path by find_rootfs(); --chroot, which changes
+   only what "/" means to the process: chroot-escape climbs out of it. */
+static const struct opt rootfs_rows[] = {
+    {"rootfs", 0, "DIR", "the container's root (default: build/rootfs)",
+     opt_string, FIELD(rootfs)},
+    {"chroot", 0, NULL, "chroot(2), not pivot_root(2): to compare", opt_flag,
+     FIELD(chroot)},
+    {0},
+};
+const struct opt_table rootfs_opts = {.rows = rootfs_rows};
+
 #define MAKE_ROOTFS                                                            \
     "build it with `make rootfs`, or pass --rootfs DIR (a directory with "     \
     "a static busybox in bin/)"

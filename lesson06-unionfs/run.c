@@ -15,16 +15,16 @@
  *
  * Adds:    --image MANIFEST, --keep, --commit OUT.tar; sha256, a tar reader
  *          and writer (sha_k .. commit_layer).
- * Files:   image.c   the core: layers in the cache, the container's
- *                    directories, the overlay
- *          tar.c     a layer, a tar archive, unpacked
- *          sha256.c  a layer named by its content
- *          commit.c  the upper layer written as a new layer; directories
- *                    reclaimed
- *          image.h   what the files of images share
- * Changes: Makefile, cgroup.h (enum_O_NAME), cleanup.c (cleanup), options.c
- *          (parse_args, usage), run.c (child_main, main), run.h (struct
- *          config).
+ * Files:   image.c          the core: layers in the cache, the container's
+ *                           directories, the overlay
+ *          tar.c            a layer, a tar archive, unpacked
+ *          sha256.c         a layer named by its content
+ *          commit.c         the upper layer written as a new layer;
+ *                           directories reclaimed
+ *          image_options.c  the options --image, --keep and --commit
+ *          image.h          what the files of images share
+ * Changes: Makefile, cleanup.c (cleanup), options.c (tables), run.c
+ *          (child_main, main), run.h (struct config).
  * Read:    the kernel's Documentation/filesystems/overlayfs.rst, tar(5),
  *          the OCI image spec's layer.md, xattr(7), nftw(3), and
  *          lesson05's pages.

@@ -40,6 +40,10 @@ struct id_range {
      (1ULL << CAP_AUDIT_WRITE))
 #define N_CAPS ((int)(sizeof(cap_name) / sizeof(cap_name[0])))
 
+/* harden_options.c */
+extern const struct opt_table exec_opts;
+extern const struct opt_table harden_opts;
+
 /* caps.c */
 extern const char *const cap_name[41];
 unsigned long long parse_cap(const char *s);

@@ -1,80 +1,39 @@
 /*
- * options.c: options.
+ * options.c: the command line: tables of options, one row an option, and
+ * the help made from them.
  *
  * From lesson01-uts on; read run.c first.
  */
 #include "run.h"
 
-#define DEFAULT_BRIDGE "cl-br0"
+/* All the tables' rows together; lesson07 has 40. */
+#define MAX_OPTS 64
 
-static void
-usage(FILE *out)
+/* The help's first lines: what this lesson's run does. */
+static const char intro[] =
+    "Run COMMAND (default /bin/sh) in new user, UTS, IPC, PID, mount,\n"
+    "network, cgroup and time namespaces, on the demo image (or\n"
+    "--rootfs DIR), limited by cgroups, with 14 capabilities, no new\n"
+    "privileges and a seccomp filter.\n";
+
+/* An option that turns something on: its int in struct config is 1. */
+void
+opt_flag(const struct opt *o, const char *arg, struct config *c)
 {
-    fputs(
-        "usage: run [OPTIONS] [--] [COMMAND [ARG...]]\n"
-        "Run COMMAND (default /bin/sh) in new user, UTS, IPC, PID, mount,\n"
-        "network, cgroup and time namespaces, on the demo image (or\n"
-        "--rootfs DIR), limited by cgroups, with 14 capabilities, no new\n"
-        "privileges and a seccomp filter.\n"
-        "\n"
-        "  -q, --quiet          no narration\n"
-        "      --hostname NAME  the container's hostname (default: container)\n"
-        "      --init           a tiny init is PID 1, the command PID 2\n"
-        "      --rootfs DIR     the container's root (default: build/rootfs)\n"
-        "      --chroot         chroot(2), not pivot_root(2): to compare\n"
-        "      --net MODE       none: only lo; veth (default): a pair to the\n"
-        "                       host; bridge: on a bridge with other ones\n"
-        "      --ip ADDR/LEN    the container's address (default: a free one)\n"
-        "      --bridge NAME    the bridge, cl-..., made on first use\n"
-        "                       (default: " DEFAULT_BRIDGE ")\n"
-        "      --cleanup        remove what killed runs left: cgroups,\n"
-        "                       unused bridges, stale address leases\n"
-        "      --name NAME      the container's name (default: cl-PID)\n"
-        "      --list           the running containers\n"
-        "      --exec NAME      run COMMAND in the running container NAME,\n"
-        "                       with its capabilities and seccomp\n"
-        "      --freeze NAME    stop every process of a running container\n"
-        "      --thaw NAME      let them run again\n"
-        "Limits (cgroups; sizes as 64M or 1G, rates as 1M per second):\n"
-        "      --memory SIZE    memory; then the OOM killer\n"
-        "      --memory-swap SIZE  memory and swap together (-1: any)\n"
-        "      --cpus N.N       CPU time, in CPUs (0.5: half of one)\n"
-        "      --cpu-shares N   CPU weight under contention (2..262144)\n"
-        "      --cpuset-cpus LIST, --cpuset-mems LIST  CPUs, memory nodes\n"
-        "      --pids-limit N|max  processes and threads "
-        "(default " DEFAULT_PIDS_TEXT ")\n"
-        "      --blkio-weight N I/O weight (10..1000)\n"
-        "      --device-read-bps DEV:RATE, --device-write-bps DEV:RATE,\n"
-        "      --device-read-iops DEV:N, --device-write-iops DEV:N\n"
-        "      --device RULE    also allow a device: \"c 1:3 rwm\", * for any\n"
-        "      --net-classid ID net_cls class id for tc, as 0x100001\n"
-        "      --net-prio IF=N  net_prio priority of eth0 (or IF) inside\n"
-        "      --hugetlb SIZE:LIMIT  huge pages, as 2MB:64M\n"
-        "      --cgroup-parent DIR  where the cgroups go (default:\n"
-        "                       container-lessons, under ours on v1)\n"
-        "Images (overlayfs):\n"
-        "      --image MANIFEST the root is this image's layers, under a\n"
-        "                       writable one (default: build/image/manifest)\n"
-        "      --keep           keep the writable layer after exit\n"
-        "      --commit OUT.tar write it as a new layer, whiteouts and all\n"
-        "Hardening:\n"
-        "      --userns MAP     ID ranges INSIDE:OUTSIDE:COUNT, comma-\n"
-        "                       separated (default: " DEFAULT_USERNS ")\n"
-        "      --no-userns      root inside is root outside: to compare\n"
-        "      --cap-add CAP, --cap-drop CAP  a capability (NET_ADMIN, or\n"
-        "                       ALL) more or less than Docker's 14\n"
-        "      --seccomp off    no seccomp filter: to compare\n"
-        "  -h, --help           this help\n"
-        "\n"
-        "Words after the options are the command's, even if they start\n"
-        "with '-'. Exit status: the command's, 128+N if it was killed by\n"
-        "signal N; 125 if the runtime fails, 126 if the command cannot be\n"
-        "executed, 127 if it is not found.\n",
-        out);
+    (void)arg;
+    *(int *)((char *)c + o->at) = 1;
+}
+
+/* An option whose value is its argument, as given: the string stays in
+   argv, which lives as long as the runtime. */
+void
+opt_string(const struct opt *o, const char *arg, struct config *c)
+{
+    *(const char **)((char *)c + o->at) = arg;
 }
 
 /* sethostname(2) takes up to HOST_NAME_MAX bytes; DNS (RFC 1123) less. */
-static const char *
+const char *
 check_hostname(const char *name)
 {
     size_t len = strlen(name);
@@ -95,6 +54,103 @@ check_hostname(const char *name)
     return NULL;
 }
 
+static void
+run_defaults(struct config *c)
+{
+    c->hostname = "container";
+}
+
+/* The default hostname is checked too, like one given. */
+static void
+run_check(struct config *c)
+{
+    const char *why = check_hostname(c->hostname);
+
+    if (why != NULL)
+        bad_usage("--hostname \"%s\" %s", c->hostname, why);
+}
+
+static const struct opt run_rows[] = {
+    {"quiet", 'q', NULL, "no narration", opt_flag, FIELD(quiet)},
+    {"hostname", 0, "NAME", "the container's hostname (default: container)",
+     opt_string, FIELD(hostname)},
+    {0},
+};
+static const struct opt_table run_opts = {
+    .rows = run_rows, .defaults = run_defaults, .check = run_check};
+
+static void opt_help(const struct opt *o, const char *arg, struct config *c);
+static const struct opt help_rows[] = {
+    {"help", 'h', NULL, "this help", opt_help, 0},
+    {0},
+};
+static const struct opt_table help_opts = {.rows = help_rows};
+
+/* The lesson's options, table by table, in the order of the help. */
+static const struct opt_table *const tables[] = {
+    &run_opts,
+    &init_opts,
+    &rootfs_opts,
+    &net_opts,
+    &cgroup_opts,
+    &exec_opts,
+    &limit_opts,
+    &image_opts,
+    &harden_opts,
+    /* --help last, after every lesson's table */
+    &help_opts,
+};
+#define N_TABLES (sizeof(tables) / sizeof(tables[0]))
+
+/* The help: the intro, a line or more a row, what every lesson says. */
+static void
+usage(FILE *out)
+{
+    const struct opt *o;
+    const char *h;
+    char names[64];
+    size_t t, n;
+
+    fprintf(out, "usage: run [OPTIONS] [--] [COMMAND [ARG...]]\n%s\n", intro);
+    for (t = 0; t < N_TABLES; t++) {
+        if (tables[t]->heading != NULL)
+            fprintf(out, "%s\n", tables[t]->heading);
+        for (o = tables[t]->rows; o->name != NULL; o++) {
+            if (o->letter != 0)
+                n = snprintf(names, sizeof(names), "  -%c, --%s", o->letter,
+                             o->name);
+            else
+                n = snprintf(names, sizeof(names), "      --%s", o->name);
+            if (o->arg != NULL && n < sizeof(names))
+                snprintf(names + n, sizeof(names) - n, " %s", o->arg);
+            fprintf(out, "%-21s  ", names);
+            for (h = o->help; *h != '\0'; h++) {
+                if (*h == '\n')
+                    fprintf(out, "\n%23s", "");
+                else
+                    fputc(*h, out);
+            }
+            fputc('\n', out);
+        }
+    }
+    fputs("\n"
+          "Words after the options are the command's, even if they start\n"
+          "with '-'. Exit status: the command's, 128+N if it was killed by\n"
+          "signal N; 125 if the runtime fails, 126 if the command cannot be\n"
+          "executed, 127 if it is not found.\n",
+          out);
+}
+
+static void
+opt_help(const struct opt *o, const char *arg, struct config *c)
+{
+    (void)o;
+    (void)arg;
+    (void)c;
+    usage(stdout);
+    exit(0);
+}
+
 /* A usage error: one line, a pointer to --help, exit 125. */
 _Noreturn void
 bad_usage(const char *fmt, ...)
@@ -107,222 +163,60 @@ bad_usage(const char *fmt, ...)
     exit(EXIT_RUNTIME);
 }
 
+/*
+ * Every table's defaults first, then the options in the order given (a
+ * later one overrides an earlier one), then every table's checks, which
+ * see all the options at once: an option may depend on one given after it.
+ */
 void
 parse_args(int argc, char **argv, struct config *c)
 {
-    static const struct option longopts[] = {
-        {"quiet", no_argument, NULL, 'q'},
-        {"hostname", required_argument, NULL, 'H'},
-        {"init", no_argument, NULL, 'I'},
-        {"rootfs", required_argument, NULL, 'R'},
-        {"chroot", no_argument, NULL, 'C'},
-        {"net", required_argument, NULL, 'N'},
-        {"ip", required_argument, NULL, 'P'},
-        {"bridge", required_argument, NULL, 'B'},
-        {"cleanup", no_argument, NULL, 'X'},
-        {"name", required_argument, NULL, O_NAME},
-        {"cgroup-parent", required_argument, NULL, O_CGROUP_PARENT},
-        {"freeze", required_argument, NULL, O_FREEZE},
-        {"thaw", required_argument, NULL, O_THAW},
-        {"memory", required_argument, NULL, O_MEMORY},
-        {"memory-swap", required_argument, NULL, O_MEMORY_SWAP},
-        {"cpus", required_argument, NULL, O_CPUS},
-        {"cpu-shares", required_argument, NULL, O_CPU_SHARES},
-        {"cpuset-cpus", required_argument, NULL, O_CPUSET_CPUS},
-        {"cpuset-mems", required_argument, NULL, O_CPUSET_MEMS},
-        {"pids-limit", required_argument, NULL, O_PIDS},
-        {"blkio-weight", required_argument, NULL, O_BLKIO_WEIGHT},
-        {"device-read-bps", required_argument, NULL, O_READ_BPS},
-        {"device-write-bps", required_argument, NULL, O_WRITE_BPS},
-        {"device-read-iops", required_argument, NULL, O_READ_IOPS},
-        {"device-write-iops", required_argument, NULL, O_WRITE_IOPS},
-        {"device", required_argument, NULL, O_DEVICE},
-        {"net-classid", required_argument, NULL, O_NET_CLASSID},
-        {"net-prio", required_argument, NULL, O_NET_PRIO},
-        {"hugetlb", required_argument, NULL, O_HUGETLB},
-        {"image", required_argument, NULL, O_IMAGE},
-        {"keep", no_argument, NULL, O_KEEP},
-        {"commit", required_argument, NULL, O_COMMIT},
-        {"userns", required_argument, NULL, O_USERNS},
-        {"no-userns", no_argument, NULL, O_NO_USERNS},
-        {"cap-add", required_argument, NULL, O_CAP_ADD},
-        {"cap-drop", required_argument, NULL, O_CAP_DROP},
-        {"seccomp", required_argument, NULL, O_SECCOMP},
-        {"list", no_argument, NULL, O_LIST},
-        {"exec", required_argument, NULL, O_EXEC},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     static char *default_argv[] = {"/bin/sh", NULL};
-    static const char *const net_modes[] = {"none", "veth", "bridge"};
-    static const struct dev_rule default_devices[] = {
-        {'a', -1, -1, 7, 0}, {'c', 1, 3, 7, 1}, {'c', 1, 5, 7, 1},
-        {'c', 1, 7, 7, 1},   {'c', 1, 8, 7, 1}, {'c', 1, 9, 7, 1},
-        {'c', 5, 0, 7, 1},   {'c', 5, 2, 7, 1}, {'c', 136, -1, 7, 1},
-    };
-    unsigned long long cap;
-    const char *why;
-    int opt;
+    struct option longopts[MAX_OPTS + 1] = {{0}};
+    /* The row of each answer of getopt_long(3): 256 + i for the i-th long
+       option, a short option's letter for the letter. */
+    const struct opt *row[256 + MAX_OPTS] = {0}, *o;
+    char letters[2 * MAX_OPTS + 3] = "+:";
+    size_t t, k = 2;
+    int opt, n = 0;
 
-    c->hostname = "container";
-    c->quiet = 0;
-    c->init = 0;
-    c->rootfs = NULL;
-    c->chroot = 0;
-    c->net = -1;
-    c->bridge = NULL;
-    c->ip = NULL;
-    c->cleanup = 0;
-    c->name = NULL;
-    c->cgroup_parent = "container-lessons";
-    c->freeze = c->thaw = NULL;
-    memset(&c->lim, 0, sizeof(c->lim));
-    c->image = c->commit = NULL;
-    c->keep = 0;
-    c->userns = 1;
-    parse_map(DEFAULT_USERNS, c);
-    c->caps = DEFAULT_CAPS;
-    c->seccomp = 1;
-    c->list = 0;
-    c->exec = NULL;
-    /* Deny every device, then allow those a program expects. */
-    memcpy(c->lim.devices, default_devices, sizeof(default_devices));
-    c->lim.n_devices = sizeof(default_devices) / sizeof(default_devices[0]);
+    memset(c, 0, sizeof(*c));
+    for (t = 0; t < N_TABLES; t++) {
+        if (tables[t]->defaults != NULL)
+            tables[t]->defaults(c);
+        for (o = tables[t]->rows; o->name != NULL; o++, n++) {
+            if (n == MAX_OPTS)
+                die(0, "raise MAX_OPTS", "more than %d options", MAX_OPTS);
+            longopts[n].name = o->name;
+            longopts[n].has_arg = o->arg != NULL;
+            longopts[n].val = 256 + n;
+            row[256 + n] = o;
+            if (o->letter == 0)
+                continue;
+            row[o->letter] = o;
+            letters[k++] = o->letter;
+            if (o->arg != NULL)
+                letters[k++] = ':';
+        }
+    }
     opterr = 0;
     optind = 1;
     /* "+": stop at the first word that is not an option; it is the
-       command's, and so are all the words after it. */
-    while ((opt = getopt_long(argc, argv, "+:qh", longopts, NULL)) != -1) {
-        switch (opt) {
-        case 'q':
-            c->quiet = 1;
-            break;
-        case 'H':
-            c->hostname = optarg;
-            break;
-        case 'I':
-            c->init = 1;
-            break;
-        case 'R':
-            c->rootfs = optarg;
-            break;
-        case 'C':
-            c->chroot = 1;
-            break;
-        case 'N':
-            for (c->net = 0; c->net < 3; c->net++)
-                if (strcmp(optarg, net_modes[c->net]) == 0)
-                    break;
-            if (c->net == 3)
-                bad_usage("--net %s: use none, veth or bridge", optarg);
-            break;
-        case 'P':
-            c->ip = optarg;
-            break;
-        case 'B':
-            c->bridge = optarg;
-            break;
-        case 'X':
-            c->cleanup = 1;
-            break;
-        case O_NAME:
-            if ((why = check_hostname(optarg)) != NULL)
-                bad_usage("--name \"%s\" %s", optarg, why);
-            c->name = optarg;
-            break;
-        case O_CGROUP_PARENT:
-            if (strstr(optarg, "..") != NULL || *optarg == '\0')
-                bad_usage("--cgroup-parent %s: no \"..\", not empty", optarg);
-            c->cgroup_parent = optarg;
-            break;
-        case O_FREEZE:
-        case O_THAW:
-            if ((why = check_hostname(optarg)) != NULL)
-                bad_usage("--freeze/--thaw \"%s\" %s", optarg, why);
-            *(opt == O_FREEZE ? &c->freeze : &c->thaw) = optarg;
-            break;
-        case O_IMAGE:
-            c->image = optarg;
-            break;
-        case O_KEEP:
-            c->keep = 1;
-            break;
-        case O_COMMIT:
-            c->commit = optarg;
-            break;
-        case O_USERNS:
-            if ((why = parse_map(optarg, c)) != NULL)
-                bad_usage("--userns %s %s", optarg, why);
-            c->userns = 1;
-            break;
-        case O_NO_USERNS:
-            c->userns = 0;
-            break;
-        case O_CAP_ADD:
-        case O_CAP_DROP:
-            if ((cap = parse_cap(optarg)) == 0)
-                bad_usage("%s %s: no such capability (see capabilities(7): "
-                          "NET_ADMIN, SYS_TIME, ... or ALL)",
-                          opt == O_CAP_ADD ? "--cap-add" : "--cap-drop",
-                          optarg);
-            if (opt == O_CAP_ADD)
-                c->caps |= cap;
-            else
-                c->caps &= ~cap;
-            break;
-        case O_SECCOMP:
-            if (strcmp(optarg, "off") != 0 && strcmp(optarg, "on") != 0)
-                bad_usage("--seccomp %s: use on or off", optarg);
-            c->seccomp = strcmp(optarg, "on") == 0;
-            break;
-        case O_LIST:
-            c->list = 1;
-            break;
-        case O_EXEC:
-            if ((why = check_hostname(optarg)) != NULL)
-                bad_usage("--exec \"%s\" %s", optarg, why);
-            c->exec = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            exit(0);
-        case ':':
+       command's, and so are all the words after it. ":": a missing
+       argument is ':', not '?'. */
+    while ((opt = getopt_long(argc, argv, letters, longopts, NULL)) != -1) {
+        if (opt == ':')
             bad_usage("option %s needs an argument", argv[optind - 1]);
-        default:
-            if (opt >= O_MEMORY && opt < O_IMAGE) {
-                parse_limit(opt, optarg, &c->lim);
-                break;
-            }
-            if (optopt != 0)
-                bad_usage("unknown option -%c", optopt);
+        if (opt == '?' && optopt >= 256)
+            bad_usage("option --%s takes no argument", row[optopt]->name);
+        if (opt == '?' && optopt != 0)
+            bad_usage("unknown option -%c", optopt);
+        if (opt == '?')
             bad_usage("unknown option %s", argv[optind - 1]);
-        }
+        row[opt]->parse(row[opt], optarg, c);
     }
-    why = check_hostname(c->hostname);
-    if (why != NULL)
-        bad_usage("--hostname \"%s\" %s", c->hostname, why);
-    if (c->bridge != NULL && c->net != -1 && c->net != NET_BRIDGE)
-        bad_usage("--bridge needs --net bridge, not --net %s",
-                  net_modes[c->net]);
-    if (c->net == -1)
-        c->net = c->bridge != NULL ? NET_BRIDGE : NET_VETH;
-    if (c->net == NET_BRIDGE && c->bridge == NULL)
-        c->bridge = DEFAULT_BRIDGE;
-    if (c->bridge != NULL && (why = check_bridge_name(c->bridge)) != NULL)
-        bad_usage("--bridge \"%s\" %s", c->bridge, why);
-    if (c->ip != NULL && c->net == NET_NONE)
-        bad_usage("--ip needs a network: not with --net none");
-    if (c->ip != NULL &&
-        (why = parse_cidr(c->ip, &c->ip_addr, &c->ip_prefix)) != NULL)
-        bad_usage("--ip %s %s", c->ip, why);
-    if (c->lim.memory_swap > 0 && c->lim.memory_swap < c->lim.memory)
-        bad_usage("--memory-swap is memory and swap together: at least "
-                  "--memory");
-    if (c->lim.memory_swap != 0 && c->lim.memory == 0)
-        bad_usage("--memory-swap needs --memory");
-    if ((c->keep || c->commit != NULL) && c->rootfs != NULL)
-        bad_usage("--keep and --commit need an image, not --rootfs");
-    if (c->image != NULL && c->rootfs != NULL)
-        bad_usage("--image and --rootfs: one root, not both");
+    for (t = 0; t < N_TABLES; t++)
+        if (tables[t]->check != NULL)
+            tables[t]->check(c);
     c->argv = optind < argc ? argv + optind : default_argv;
 }

@@ -22,25 +22,28 @@
  *          gives: when stdin and stdout are a terminal, a pty of the
  *          container's devpts, relayed by the runtime, and setsid(2) always
  *          (send_fd .. relay).
- * Files:   userns.c       the core: the user namespace, its ID maps; the
- *                         time and cgroup namespaces
- *          userns_root.c  the root prepared by the runtime, /dev's nodes
- *                         and the layers' owners under a user namespace
- *          caps.c         capabilities: the bounding set, the ones kept
- *          seccomp.c      no_new_privs and the seccomp allow-list, a BPF
- *                         program
- *          harden.c       the last steps before exec: descriptors closed,
- *                         capabilities dropped, seccomp loaded
- *          masks.c        the parts of /proc and /sys masked or read-only
- *          pty.c          a terminal of its own, relayed by the runtime
- *          exec.c         --list and --exec: containers by name
- *          harden.h       what the files of the hardening share
+ * Files:   userns.c          the core: the user namespace, its ID maps; the
+ *                            time and cgroup namespaces
+ *          userns_root.c     the root prepared by the runtime, /dev's nodes
+ *                            and the layers' owners under a user namespace
+ *          caps.c            capabilities: the bounding set, the ones kept
+ *          seccomp.c         no_new_privs and the seccomp allow-list, a BPF
+ *                            program
+ *          harden.c          the last steps before exec: descriptors
+ *                            closed, capabilities dropped, seccomp loaded
+ *          masks.c           the parts of /proc and /sys masked or read-
+ *                            only
+ *          pty.c             a terminal of its own, relayed by the runtime
+ *          exec.c            --list and --exec: containers by name
+ *          harden_options.c  the options of the hardening, --list and
+ *                            --exec
+ *          harden.h          what the files of the hardening share
  * Changes: Makefile, cgroup.c (cpuset_later, create_cgroups, join_cgroups,
- *          make_cpuset), cgroup.h (enum_O_NAME), cgroup_reclaim.c
- *          (init_pid, load_record, setup_cgroups), commit.c (commit_one),
- *          image.c (load_image, make_container_dirs,
- *          remove_container_dirs), init.c (init_main), namespaces.c
- *          (namespaces), options.c (parse_args, usage), rootfs.c (make_dev,
+ *          make_cpuset), cgroup_reclaim.c (init_pid, load_record,
+ *          setup_cgroups), commit.c (commit_one), image.c (load_image,
+ *          make_container_dirs, remove_container_dirs), image_options.c
+ *          (image_check, image_rows), init.c (init_main), namespaces.c
+ *          (namespaces), options.c (intro, tables), rootfs.c (make_dev,
  *          mount_kernel_fs), run.c (child_main, main, sync_pipe,
  *          wait_child), run.h (struct config, sync_pipe, wait_child.decl),
  *          tar.c (unpack).
