@@ -1,7 +1,8 @@
 /*
- * namespaces.c: namespaces.
+ * namespaces.c: the namespaces a lesson makes: clone(2)'s flags, and the
+ * child's namespaces beside the host's in /proc/PID/ns.
  *
- * From lesson01-uts on; read run.c first.
+ * From lesson01-uts on. Read: namespaces(7), clone(2).
  */
 #include "run.h"
 

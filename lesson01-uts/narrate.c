@@ -1,7 +1,9 @@
 /*
- * narrate.c: narration and errors.
+ * narrate.c: narration and errors: say() tells each step, die() a failure
+ * with the step, the errno text and its fix; colour only on a terminal,
+ * NO_COLOR honoured.
  *
- * From lesson01-uts on; read run.c first.
+ * From lesson01-uts on. Read: errno(3), strerror(3), isatty(3).
  */
 #include "run.h"
 

@@ -1,7 +1,8 @@
 /*
- * signals.c: the runtime passes signals on to the container's PID 1.
+ * signals.c: the runtime passes SIGINT, SIGTERM and SIGHUP on to the
+ * container's PID 1, and a second one as SIGKILL.
  *
- * From lesson02-pid on; read run.c first.
+ * From lesson02-pid on. Read: signal(7), sigaction(2), alarm(2).
  */
 #include "run.h"
 

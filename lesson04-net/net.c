@@ -1,7 +1,8 @@
 /*
- * net.c: the network: addresses, leases, the host's side.
+ * net.c: the network: planned before clone(), the veth pair made and moved
+ * into the child's namespace, configured inside, the host's end removed.
  *
- * From lesson04-net on; read run.c first.
+ * From lesson04-net on. Read: network_namespaces(7), veth(4).
  */
 #include "run.h"
 

@@ -1,7 +1,8 @@
 /*
- * net_addr.c: addresses: the host's, and leases of the container's.
+ * net_addr.c: addresses: the host's, and leases of the containers' ones, so
+ * that two runs never share one.
  *
- * From lesson04-net on; read run.c first.
+ * From lesson04-net on. Read: ip-address(8), flock(2).
  */
 #include "run.h"
 

@@ -1,7 +1,9 @@
 /*
- * netlink.c: the network: rtnetlink.
+ * netlink.c: rtnetlink, as ip(8) asks the kernel: messages that make links,
+ * addresses and routes, and the kernel's answers.
  *
- * From lesson04-net on; read run.c first.
+ * From lesson04-net on. Read: netlink(7), rtnetlink(7), ip-link(8),
+ * ip-address(8), ip-route(8).
  */
 #include "run.h"
 

@@ -1,7 +1,9 @@
 /*
- * init.c: --init, a tiny init of our own as PID 1.
+ * init.c: --init, a tiny init of our own as PID 1: it runs the command as
+ * PID 2, reaps orphans and passes signals on.
  *
- * From lesson02-pid on; read run.c first.
+ * From lesson02-pid on. Read: pid_namespaces(7), sigwaitinfo(2),
+ * waitpid(2), fork(2).
  */
 #include "run.h"
 

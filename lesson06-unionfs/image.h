@@ -1,5 +1,5 @@
 /*
- * image.h: the types and functions that the files of images share.
+ * image.h: what the files of images share.
  *
  * From lesson06-unionfs on; included by run.h.
  */

@@ -1,7 +1,7 @@
 /*
  * image_options.c: the options of images: --image, --keep, --commit.
  *
- * From lesson06-unionfs on; read run.c first.
+ * From lesson06-unionfs on.
  */
 #include "run.h"
 

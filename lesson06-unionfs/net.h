@@ -1,5 +1,5 @@
 /*
- * net.h: the types and functions that the files of the network share.
+ * net.h: what the files of the network share.
  *
  * From lesson04-net on; included by run.h.
  */

@@ -1,6 +1,5 @@
 /*
- * rootfs.h: the types and functions that the files of the root filesystem
- * share.
+ * rootfs.h: what the files of the root filesystem share.
  *
  * From lesson03-mount on; included by run.h.
  */

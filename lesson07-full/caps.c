@@ -1,7 +1,10 @@
 /*
- * caps.c: capabilities: the bounding set and the ones kept.
+ * caps.c: capabilities: the ones kept (Docker's 14, and --cap-add,
+ * --cap-drop); every other dropped from the bounding set, the ambient and
+ * inheritable sets emptied.
  *
- * From lesson07-full on; read run.c first.
+ * From lesson07-full on. Read: capabilities(7), capset(2), prctl(2)
+ * (PR_CAPBSET_DROP, PR_CAP_AMBIENT).
  */
 #include "run.h"
 

@@ -1,7 +1,8 @@
 /*
- * cleanup.c: the runtime's own actions.
+ * cleanup.c: --cleanup: what killed runs left, reclaimed: links, bridges,
+ * leases, and from later lessons cgroups and directories.
  *
- * From lesson04-net on; read run.c first.
+ * From lesson04-net on. Read: rtnetlink(7).
  */
 #include "run.h"
 

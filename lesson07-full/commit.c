@@ -1,7 +1,9 @@
 /*
- * commit.c: images: commit, the upper layer as a new layer.
+ * commit.c: --commit: the upper layer written as a new tar layer, whiteouts
+ * as the OCI spec has them; directories that killed runs left, reclaimed.
  *
- * From lesson06-unionfs on; read run.c first.
+ * From lesson06-unionfs on. Read: the OCI image spec's layer.md, nftw(3),
+ * xattr(7).
  */
 #include "run.h"
 

@@ -1,7 +1,9 @@
 /*
- * exec.c: containers by name: --list, --exec.
+ * exec.c: containers by name: --list, and --exec, which joins a running
+ * container with setns(2) from a sealed copy of the runtime.
  *
- * From lesson07-full on; read run.c first.
+ * From lesson07-full on. Read: setns(2), memfd_create(2), fcntl(2)
+ * (F_ADD_SEALS).
  */
 #include "run.h"
 

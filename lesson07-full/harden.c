@@ -1,9 +1,9 @@
 /*
  * harden.c: the last steps before exec, in their order: the runtime's
- * descriptors closed, the capabilities dropped (caps.c), the seccomp
- * filter loaded (seccomp.c).
+ * descriptors closed, the capabilities dropped (caps.c), the seccomp filter
+ * loaded (seccomp.c).
  *
- * From lesson07-full on; read userns.c first.
+ * From lesson07-full on. Read: close_range(2).
  */
 #include "run.h"
 

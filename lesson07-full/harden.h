@@ -1,6 +1,5 @@
 /*
- * harden.h: the types and functions that the files of the user namespace and
- * the hardening share.
+ * harden.h: what the files of the user namespace and the hardening share.
  *
  * From lesson07-full on; included by run.h.
  */

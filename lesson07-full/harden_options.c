@@ -3,7 +3,7 @@
  * --cap-add, --cap-drop, --seccomp) and of containers by name (--list,
  * --exec).
  *
- * From lesson07-full on; read run.c first.
+ * From lesson07-full on.
  */
 #include "run.h"
 

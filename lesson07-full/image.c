@@ -1,7 +1,9 @@
 /*
- * image.c: images: layers, the overlay, commit.
+ * image.c: images: the layers unpacked into a cache named by their sha256,
+ * the container's own directories, the overlay mounted on them.
  *
- * From lesson06-unionfs on; read run.c first.
+ * From lesson06-unionfs on. Read: the kernel's
+ * Documentation/filesystems/overlayfs.rst, mount(2).
  */
 #include "run.h"
 

@@ -1,7 +1,8 @@
 /*
- * masks.c: the parts of /proc and /sys masked or made read-only.
+ * masks.c: the parts of /proc and /sys masked or made read-only, as runc
+ * and Docker do.
  *
- * From lesson07-full on; read run.c first.
+ * From lesson07-full on. Read: proc(5), mount(2) (MS_BIND, MS_RDONLY).
  */
 #include "run.h"
 

@@ -1,7 +1,7 @@
 /*
  * net_options.c: the network's options: --net, --ip, --bridge, --cleanup.
  *
- * From lesson04-net on; read run.c first.
+ * From lesson04-net on. Read: ip-address(8).
  */
 #include "run.h"
 

@@ -2,7 +2,7 @@
  * options.c: the command line: tables of options, one row an option, and
  * the help made from them.
  *
- * From lesson01-uts on; read run.c first.
+ * From lesson01-uts on. Read: getopt_long(3).
  */
 #include "run.h"
 

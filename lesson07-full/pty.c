@@ -1,7 +1,9 @@
 /*
- * pty.c: a terminal of its own.
+ * pty.c: a terminal of its own: a pty of the container's devpts, its master
+ * passed to the runtime, which relays.
  *
- * From lesson07-full on; read run.c first.
+ * From lesson07-full on. Read: pty(7), termios(3), ioctl_tty(2), unix(7)
+ * (SCM_RIGHTS).
  */
 #include "run.h"
 

@@ -1,7 +1,11 @@
 /*
- * rootfs.c: the root filesystem.
+ * rootfs.c: the root filesystem: the rootfs found, every mount made
+ * private, pivot_root(2) into it, the kernel's filesystems and /dev in it,
+ * a clean environment.
  *
- * From lesson03-mount on; read run.c first.
+ * From lesson03-mount on. Read: mount_namespaces(7), mount(2),
+ * pivot_root(2), open_tree(2), move_mount(2), umount2(2), chroot(2),
+ * proc(5), sysfs(5), pts(4).
  */
 #include "run.h"
 

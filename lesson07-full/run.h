@@ -1,8 +1,9 @@
 /*
- * run.h: what the files of the lesson share: the system headers, the
- * exit codes, the configuration and the functions each file offers.
+ * run.h: what the files of the lesson share: the system headers, the exit
+ * codes, the configuration and the functions each file offers; the topics'
+ * headers after.
  *
- * From lesson01 on.
+ * From lesson01-uts on.
  */
 #ifndef RUN_H
 #define RUN_H

@@ -1,8 +1,9 @@
 /*
- * seccomp.c: the seccomp allow-list, a classic BPF program built here,
- * and no_new_privs, which lets an unprivileged process load it.
+ * seccomp.c: the seccomp allow-list, a classic BPF program built here, and
+ * no_new_privs, which lets an unprivileged process load it.
  *
- * From lesson07-full on; read userns.c and caps.c first.
+ * From lesson07-full on. Read: seccomp(2), prctl(2) (PR_SET_NO_NEW_PRIVS),
+ * personality(2).
  */
 #include "run.h"
 

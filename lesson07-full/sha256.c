@@ -1,7 +1,7 @@
 /*
- * sha256.c: images: sha256, to name a layer by its content.
+ * sha256.c: sha256 (FIPS 180-4), to name a layer by its content.
  *
- * From lesson06-unionfs on; read run.c first.
+ * From lesson06-unionfs on.
  */
 #include "run.h"
 

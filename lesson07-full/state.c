@@ -1,7 +1,10 @@
 /*
- * state.c: the runtime's records in STATE_DIR, their owners and lock.
+ * state.c: the runtime's records in STATE_DIR: files that only root can
+ * change, their owners (PID and start time, so a reused PID is not taken
+ * for them), and the lock around them.
  *
- * From lesson04-net on; read run.c first.
+ * From lesson04-net on. Read: proc(5) (/proc/PID/stat), flock(2), open(2)
+ * (O_NOFOLLOW).
  */
 #include "run.h"
 

@@ -1,7 +1,8 @@
 /*
- * tar.c: images: reading a layer, a tar archive.
+ * tar.c: a layer, a tar archive, unpacked: ustar, pax and GNU headers,
+ * never through a symlink or outside the layer.
  *
- * From lesson06-unionfs on; read run.c first.
+ * From lesson06-unionfs on. Read: tar(5), openat(2), fchownat(2).
  */
 #include "run.h"
 

@@ -1,7 +1,9 @@
 /*
- * userns.c: the user namespace and the time namespace.
+ * userns.c: the user namespace: the ID maps written for the child, root
+ * inside and nobody outside; the time and cgroup namespaces.
  *
- * From lesson07-full on; read run.c first.
+ * From lesson07-full on. Read: user_namespaces(7), time_namespaces(7),
+ * cgroup_namespaces(7), setresuid(2).
  */
 #include "run.h"
 

@@ -1,9 +1,9 @@
 /*
- * userns_root.c: the root and the layers, when the container's root is
- * not the host's: the runtime prepares the root, /dev's nodes are the
- * host's, the layers' owners shifted.
+ * userns_root.c: the root and the layers when the container's root is not
+ * the host's: the runtime prepares the root, /dev's nodes are the host's,
+ * the layers' owners are shifted.
  *
- * From lesson07-full on; read userns.c first.
+ * From lesson07-full on. Read: user_namespaces(7), mount_namespaces(7).
  */
 #include "run.h"
 
