@@ -53,8 +53,8 @@ extern int saved_cwd;
 extern int root_mounted;
 void prepare_root(void);
 
-/* cgroup.c */
-extern int cpuset_later;
+/* cgroup_cpuset.c */
+int defer_cpuset(int c);
 void make_cpuset(pid_t pid);
 
 /* cgroup_reclaim.c */

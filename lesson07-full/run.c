@@ -22,18 +22,19 @@
  *          gives: when stdin and stdout are a terminal, a pty of the
  *          container's devpts, relayed by the runtime, and setsid(2) always
  *          (send_fd .. relay).
- * Files:   userns.c  the core: the user namespace, its ID maps; the time
- *                    namespace
- *          caps.c    capabilities: the bounding set, the ones kept
- *          harden.c  no_new_privs, the seccomp allow-list, the descriptors
- *                    closed
- *          masks.c   the parts of /proc and /sys masked or read-only
- *          pty.c     a terminal of its own, relayed by the runtime
- *          exec.c    --list and --exec: containers by name
- *          harden.h  what the files of the hardening share
- * Changes: Makefile, cgroup.c (cpuset_later, create_cgroups, join_cgroups,
- *          make_cpuset), cgroup.h (enum_O_NAME), cgroup_reclaim.c
- *          (init_pid, load_record, setup_cgroups), commit.c (commit_one,
+ * Files:   userns.c         the core: the user namespace, its ID maps; the
+ *                           time namespace
+ *          caps.c           capabilities: the bounding set, the ones kept
+ *          harden.c         no_new_privs, the seccomp allow-list, the
+ *                           descriptors closed
+ *          masks.c          the parts of /proc and /sys masked or read-only
+ *          pty.c            a terminal of its own, relayed by the runtime
+ *          exec.c           --list and --exec: containers by name
+ *          cgroup_cpuset.c  the v1 cpuset cgroup, made while the child works
+ *          harden.h         what the files of the hardening share
+ * Changes: Makefile, cgroup.h (enum_O_NAME), cgroup_reclaim.c (init_pid,
+ *          load_record), cgroup_v1.c (create_cgroups_v1), commit.c
+ *          (commit_one,
  *          reclaim_container_dirs), image.c (load_image,
  *          make_container_dirs, mount_overlay, remove_container_dirs),
  *          init.c (init_main), namespaces.c (line12, ns_names,
