@@ -5,8 +5,6 @@
  */
 #include "run.h"
 
-pid_t init_pid; /* a container's PID 1, from its record */
-
 /* What the container used: cpuacct (v2: cpu.stat), the memory peak, and
    how often the OOM killer fired. Read before the cgroups go. */
 void
@@ -144,14 +142,13 @@ cgroup_path_ok(const char *rel, const char *name)
 /*
  * The record STATE_DIR/NAME.ct of a container: "PID STARTTIME", then a
  * line "CONTROLLER PATH" per cgroup, PATH under the hierarchy's mount
- * point ("cgroup2 PATH" on v2), and "init PID", its PID 1 on the host.
- * Loads its cgroups into cg and init_pid; 1 if its runtime still runs.
+ * point ("cgroup2 PATH" on v2). Loads its cgroups into cg; 1 if its
+ * runtime still runs.
  */
 int
 load_record(const char *path)
 {
     char ctl[32], rel[PATH_MAX], name[PATH_MAX];
-    unsigned long long init_start;
     const char *why;
     int alive, c, d, bad = 0;
     FILE *f = state_open(path, &why);
@@ -170,17 +167,8 @@ load_record(const char *path)
     snprintf(cg.record, sizeof(cg.record), "%s", path);
     alive = owner_alive(f);
     while (fscanf(f, "%31s %4095s", ctl, rel) == 2) {
-        if (strcmp(ctl, "init") == 0) {
-            /* "init PID STARTTIME": a PID the kernel gave out again is not
-               the container's PID 1. */
-            init_pid = atoi(rel);
-            if (fscanf(f, "%llu", &init_start) != 1 ||
-                start_time(init_pid) != init_start)
-                init_pid = 0;
+        if (load_init_line(f, ctl, rel))
             continue;
-        }
-        if (strcmp(ctl, "caps") == 0 || strcmp(ctl, "seccomp") == 0)
-            continue; /* for --exec: load_hardening() */
         if (!cgroup_path_ok(rel, name)) {
             bad = 1;
             break;

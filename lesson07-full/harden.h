@@ -57,9 +57,6 @@ void prepare_root(void);
 int defer_cpuset(int c);
 void make_cpuset(pid_t pid);
 
-/* cgroup_reclaim.c */
-extern pid_t init_pid;
-
 /* userns.c */
 const char *parse_map(const char *s, struct config *c);
 unsigned long map_id(unsigned long id, int to_host);
@@ -80,8 +77,10 @@ void take_terminal(void);
 void relay(pid_t child);
 
 /* exec.c */
+extern pid_t init_pid;
 void run_from_sealed_copy(char **argv);
 void record_init(pid_t child);
+int load_init_line(FILE *f, const char *key, const char *value);
 int list_containers(void);
 int exec_in(const char *name);
 

@@ -32,9 +32,8 @@
  *          exec.c           --list and --exec: containers by name
  *          cgroup_cpuset.c  the v1 cpuset cgroup, made while the child works
  *          harden.h         what the files of the hardening share
- * Changes: Makefile, cgroup.h (enum_O_NAME), cgroup_reclaim.c (init_pid,
- *          load_record), cgroup_v1.c (create_cgroups_v1), commit.c
- *          (commit_one,
+ * Changes: Makefile, cgroup.h (enum_O_NAME), cgroup_reclaim.c (load_record),
+ *          cgroup_v1.c (create_cgroups_v1), commit.c (commit_one,
  *          reclaim_container_dirs), image.c (load_image,
  *          make_container_dirs, mount_overlay, remove_container_dirs),
  *          init.c (init_main), namespaces.c (line12, ns_names,
