@@ -1,5 +1,7 @@
 /*
- * cgroup.c: cgroups: the container's.
+ * cgroup.c: cgroups: the container's, on cgroup v2, limited in memory, CPU
+ * and PIDs; v1 and hybrid hosts in cgroup_v1.c, the other controllers in
+ * cgroup_knobs.c.
  *
  * From lesson05-cgroups on; read run.c first.
  */
@@ -10,32 +12,24 @@
 #define DEFAULT_PIDS 2048
 struct cgroups cg;
 
-/* mkdir DIR unless it is there; v1 cpuset children start with no CPUs and
-   no memory nodes, and take no task until they are given their parent's. */
-static void
-cg_mkdir(const char *dir, int c)
+/* mkdir DIR unless it is there; 1 if it was made. */
+int
+cg_mkdir(const char *dir)
 {
-    char parent[PATH_MAX];
-
     if (mkdir(dir, 0755) == -1) {
         if (errno != EEXIST)
             die(errno, NULL, "mkdir %s", dir);
-        return;
+        return 0;
     }
     say("mkdir %s", dir);
-    if (c == C_CPUSET && cg.mode != CG_V2) {
-        snprintf(parent, sizeof(parent), "%s", dir);
-        *strrchr(parent, '/') = '\0';
-        cg_must(dir, "cpuset.cpus", cg_read(parent, "cpuset.cpus"));
-        cg_must(dir, "cpuset.mems", cg_read(parent, "cpuset.mems"));
-    }
+    return 1;
 }
 
 /* The parent of the container's cgroups in a hierarchy mounted at MNT:
    --cgroup-parent if it starts with '/', else under our own cgroup (v1:
    so that limits set on the caller still hold) or the root (v2: a cgroup
    with processes may not have children with controllers). */
-static void
+void
 cg_parent(const char *mnt, const char *ctl, char *out)
 {
     char own[PATH_MAX], base[PATH_MAX];
@@ -61,7 +55,6 @@ create_cgroups(void)
 {
     char parent[PATH_MAX], want[256] = "", *tok, *save;
     FILE *rec;
-    int c, d;
 
     snprintf(parent, sizeof(parent), STATE_DIR "/%s.ct", cfg.name);
     rec = state_create(parent);
@@ -72,7 +65,7 @@ create_cgroups(void)
     put_owner(rec);
     if (cg.mode == CG_V2) {
         cg_parent(cg.v2_mnt, NULL, parent);
-        cg_mkdir(parent, -1);
+        cg_mkdir(parent);
         snprintf(want, sizeof(want), "%s",
                  cg_read(cg.v2_mnt, "cgroup.subtree_control"));
         for (tok = strtok_r(want, " ", &save); tok != NULL;
@@ -83,37 +76,10 @@ create_cgroups(void)
             cg_write(parent, "cgroup.subtree_control", plus);
         }
         join(cg.v2, parent, "/", cfg.name);
-        cg_mkdir(cg.v2, -1);
+        cg_mkdir(cg.v2);
         fprintf(rec, "cgroup2 %s\n", cg.v2 + strlen(cg.v2_mnt));
     } else {
-        for (c = 0; c < C_N; c++) {
-            /* Without a device policy root in the container opens every
-               device node it can make or find: runc refuses to run so. */
-            if (cg.mnt[c][0] == '\0' && c == C_DEVICES)
-                die(0,
-                    "mount the v1 devices hierarchy, or use a cgroup v2 host "
-                    "(its device policy is a BPF program)",
-                    "no devices cgroup on this host: the container could open "
-                    "any device");
-            if (cg.mnt[c][0] == '\0') {
-                say("no %s hierarchy on this host: the container is not "
-                    "limited by it",
-                    cg_ctl[c]);
-                continue;
-            }
-            /* Co-mounted controllers share one cgroup. */
-            for (d = 0; d < c && strcmp(cg.mnt[d], cg.mnt[c]) != 0; d++)
-                ;
-            if (d < c) {
-                strcpy(cg.dir[c], cg.dir[d]);
-                continue;
-            }
-            cg_parent(cg.mnt[c], cg_ctl[c], parent);
-            cg_mkdir(parent, c);
-            join(cg.dir[c], parent, "/", cfg.name);
-            cg_mkdir(cg.dir[c], c);
-            fprintf(rec, "%s %s\n", cg_ctl[c], cg.dir[c] + strlen(cg.mnt[c]));
-        }
+        create_cgroups_v1(rec);
     }
     if (fclose(rec) != 0)
         die(errno, NULL, "write %s", cg.record);
@@ -137,31 +103,20 @@ apply_memory(void)
 
     if (dir == NULL || (cfg.lim.memory == 0 && cfg.lim.memory_swap == 0))
         return;
-    if (cg.mode == CG_V2) {
-        /* v2 counts swap apart: swap.max = (memory + swap) - memory. */
-        snprintf(v, sizeof(v), "%lld", cfg.lim.memory);
-        if (cfg.lim.memory > 0)
-            cg_must(dir, "memory.max", v);
-        if (cfg.lim.memory_swap == -1)
-            strcpy(v, "max");
-        else if (cfg.lim.memory_swap > 0)
-            snprintf(v, sizeof(v), "%lld",
-                     cfg.lim.memory_swap - cfg.lim.memory);
-        if (cfg.lim.memory_swap != 0)
-            cg_must(dir, "memory.swap.max", v);
+    if (cg.mode != CG_V2) {
+        apply_memory_v1(dir);
         return;
     }
+    /* v2 counts swap apart: swap.max = (memory + swap) - memory. */
     snprintf(v, sizeof(v), "%lld", cfg.lim.memory);
     if (cfg.lim.memory > 0)
-        cg_must(dir, "memory.limit_in_bytes", v);
-    if (cfg.lim.memory_swap == 0)
-        return;
-    snprintf(v, sizeof(v), "%lld", cfg.lim.memory_swap);
-    if (!cg_has(dir, "memory.memsw.limit_in_bytes"))
-        say("memory.memsw.limit_in_bytes is missing: swap accounting is off "
-            "(boot with swapaccount=1); --memory-swap is not applied");
-    else
-        cg_must(dir, "memory.memsw.limit_in_bytes", v);
+        cg_must(dir, "memory.max", v);
+    if (cfg.lim.memory_swap == -1)
+        strcpy(v, "max");
+    else if (cfg.lim.memory_swap > 0)
+        snprintf(v, sizeof(v), "%lld", cfg.lim.memory_swap - cfg.lim.memory);
+    if (cfg.lim.memory_swap != 0)
+        cg_must(dir, "memory.swap.max", v);
 }
 
 void
@@ -172,40 +127,19 @@ apply_cpu(void)
 
     if (dir == NULL)
         return;
+    if (cg.mode != CG_V2) {
+        apply_cpu_v1(dir);
+        return;
+    }
     if (cfg.lim.cpu_quota > 0) {
-        if (cg.mode == CG_V2) {
-            snprintf(v, sizeof(v), "%ld %ld", cfg.lim.cpu_quota,
-                     cfg.lim.cpu_period);
-            cg_must(dir, "cpu.max", v);
-        } else {
-            snprintf(v, sizeof(v), "%ld", cfg.lim.cpu_period);
-            cg_must(dir, "cpu.cfs_period_us", v);
-            snprintf(v, sizeof(v), "%ld", cfg.lim.cpu_quota);
-            cg_must(dir, "cpu.cfs_quota_us", v);
-        }
+        snprintf(v, sizeof(v), "%ld %ld", cfg.lim.cpu_quota,
+                 cfg.lim.cpu_period);
+        cg_must(dir, "cpu.max", v);
     }
     if (cfg.lim.cpu_shares > 0) {
-        if (cg.mode == CG_V2) {
-            snprintf(v, sizeof(v), "%lu", shares_to_weight(cfg.lim.cpu_shares));
-            cg_must(dir, "cpu.weight", v);
-        } else {
-            snprintf(v, sizeof(v), "%lu", cfg.lim.cpu_shares);
-            cg_must(dir, "cpu.shares", v);
-        }
+        snprintf(v, sizeof(v), "%lu", shares_to_weight(cfg.lim.cpu_shares));
+        cg_must(dir, "cpu.weight", v);
     }
-}
-
-void
-apply_cpuset(void)
-{
-    const char *dir = cg_dir(C_CPUSET);
-
-    if (dir == NULL)
-        return;
-    if (cfg.lim.cpuset_cpus != NULL)
-        cg_must(dir, "cpuset.cpus", cfg.lim.cpuset_cpus);
-    if (cfg.lim.cpuset_mems != NULL)
-        cg_must(dir, "cpuset.mems", cfg.lim.cpuset_mems);
 }
 
 void
@@ -223,138 +157,35 @@ apply_pids(void)
     cg_must(dir, "pids.max", v);
 }
 
+/* Make the container's cgroups and write its limits, before clone();
+   what is left of containers whose runtime was killed goes first. */
 void
-apply_blkio(void)
+setup_cgroups(void)
 {
-    static const char *const v1[] = {
-        "blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
-        "blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device"};
-    static const char *const v2[] = {"rbps", "wbps", "riops", "wiops"};
-    const char *dir = cg_dir(C_BLKIO), *file;
-    const struct throttle *t;
-    char v[80];
-    int i;
-
-    if (dir == NULL)
-        return;
-    if (cfg.lim.blkio_weight > 0) {
-        /* The weight is the I/O scheduler's: BFQ's file if it has one. */
-        if (cg.mode == CG_V2 && !cg_has(dir, "io.bfq.weight")) {
-            file = "io.weight";
-            snprintf(v, sizeof(v), "default %lu",
-                     blkio_to_io_weight(cfg.lim.blkio_weight));
-        } else {
-            file = cg.mode == CG_V2              ? "io.bfq.weight"
-                   : cg_has(dir, "blkio.weight") ? "blkio.weight"
-                                                 : "blkio.bfq.weight";
-            snprintf(v, sizeof(v), "%lu", cfg.lim.blkio_weight);
-        }
-        if (!cg_has(dir, file))
-            die(ENOENT,
-                "use the bfq I/O scheduler: echo bfq > "
-                "/sys/block/DEV/queue/scheduler",
-                "%s/%s", dir, file);
-        cg_must(dir, file, v);
-    }
-    for (i = 0; i < cfg.lim.n_throttle; i++) {
-        t = &cfg.lim.throttle[i];
-        if (cg.mode == CG_V2) {
-            snprintf(v, sizeof(v), "%u:%u %s=%llu", t->major, t->minor,
-                     v2[t->kind], t->rate);
-            cg_must(dir, "io.max", v);
-        } else {
-            snprintf(v, sizeof(v), "%u:%u %llu", t->major, t->minor, t->rate);
-            cg_must(dir, v1[t->kind], v);
-        }
-    }
-}
-
-void
-apply_devices(void)
-{
-    const struct dev_rule *r;
-    const char *dir = cg_dir(C_DEVICES);
-    char v[64], maj[12], min[12];
-    int i;
-
-    if (dir == NULL)
-        return;
-    if (cg.mode == CG_V2) {
-        attach_dev_prog(dir);
-        return;
-    }
-    for (i = 0; i < cfg.lim.n_devices; i++) {
-        r = &cfg.lim.devices[i];
-        snprintf(maj, sizeof(maj), r->major == -1 ? "*" : "%ld", r->major);
-        snprintf(min, sizeof(min), r->minor == -1 ? "*" : "%ld", r->minor);
-        snprintf(v, sizeof(v), "%c %s:%s %s%s%s", r->type, maj, min,
-                 r->access & BPF_DEVCG_ACC_READ ? "r" : "",
-                 r->access & BPF_DEVCG_ACC_WRITE ? "w" : "",
-                 r->access & BPF_DEVCG_ACC_MKNOD ? "m" : "");
-        if (r->type == 'a')
-            strcpy(v, "a");
-        cg_must(dir, r->allow ? "devices.allow" : "devices.deny", v);
-    }
-}
-
-void
-apply_hugetlb(void)
-{
-    const char *dir = cg_dir(C_HUGETLB);
-    char file[64], v[32];
-
-    if (cfg.lim.hugetlb_limit == 0)
-        return;
-    if (dir == NULL)
-        die(0, "see `make doctor`", "this host has no hugetlb controller");
-    snprintf(file, sizeof(file), "hugetlb.%s.%s", cfg.lim.hugetlb_size,
-             cg.mode == CG_V2 ? "max" : "limit_in_bytes");
-    snprintf(v, sizeof(v), "%lld", cfg.lim.hugetlb_limit);
-    cg_must(dir, file, v);
-}
-
-/* net_cls tags the container's packets with a class id for tc(8); there
-   is no v2 controller for it, nor for net_prio. */
-void
-apply_net_cls(void)
-{
-    if (cfg.lim.net_classid == NULL && cfg.lim.net_prio == NULL)
-        return;
-    if (cg.mode == CG_V2) {
-        say("cgroup v2 has no net_cls or net_prio controller: "
-            "--net-classid and --net-prio are not applied. v2 matches a "
-            "cgroup directly: nftables `socket cgroupv2 level 2 "
-            "\"container-lessons/%s\"`, or a BPF cgroup_skb program",
-            cfg.name);
-        return;
-    }
-    if (cfg.lim.net_classid != NULL && cg_dir(C_NET_CLS) != NULL)
-        cg_must(cg_dir(C_NET_CLS), "net_cls.classid", cfg.lim.net_classid);
-}
-
-/* net_prio.ifpriomap names interfaces of the writer's network namespace
-   (Linux 6.1 and older: of the host's first one only): the child, in the
-   container's, writes "eth0 PRIO" itself. */
-void
-apply_net_prio(void)
-{
-    char v[48];
-    int err;
-
-    if (cfg.lim.net_prio == NULL || cg.mode == CG_V2 ||
-        cg_dir(C_NET_PRIO) == NULL)
-        return;
-    snprintf(v, sizeof(v), "%s", cfg.lim.net_prio);
-    *strchr(v, '=') = ' ';
-    err = cg_write(cg_dir(C_NET_PRIO), "net_prio.ifpriomap", v);
-    if (err == ENODEV)
-        warn(err,
-             "--net-prio %s is not applied: this kernel looks the "
-             "name up in the host's initial network namespace only",
-             cfg.lim.net_prio);
-    else if (err != 0)
-        die(err, NULL, "echo \"%s\" > %s/net_prio.ifpriomap", v,
-            cg_dir(C_NET_PRIO));
+    cg.mode = cgroup_mode();
+    say("statfs(/sys/fs/cgroup): cgroup %s",
+        cg.mode == CG_V2       ? "v2"
+        : cg.mode == CG_HYBRID ? "v1, hybrid (and an empty v2)"
+                               : "v1");
+    find_hierarchies();
+    if (cg.mode == CG_V2 && cg.v2_mnt[0] == '\0')
+        die(0, "see `make doctor`", "no cgroup2 at /sys/fs/cgroup");
+    state_lock();
+    if (cg.mode != CG_V2)
+        mount_missing_hierarchies();
+    reclaim_records();
+    cg.owner = getpid();
+    atexit(teardown_cgroups);
+    create_cgroups();
+    state_unlock();
+    apply_memory();
+    apply_cpu();
+    apply_cpuset();
+    apply_pids();
+    apply_blkio();
+    apply_devices();
+    apply_hugetlb();
+    apply_net_cls();
 }
 
 /* Move the child in: one write to cgroup.procs per cgroup, before it
@@ -363,15 +194,11 @@ void
 join_cgroups(pid_t pid)
 {
     char v[24];
-    int c;
 
     snprintf(v, sizeof(v), "%d", (int)pid);
-    if (cg.mode == CG_V2) {
-        cg_must(cg.v2, "cgroup.procs", v);
+    if (cg.mode != CG_V2) {
+        join_cgroups_v1(v);
         return;
     }
-    for (c = 0; c < C_N; c++)
-        if (cg.dir[c][0] != '\0' &&
-            (c == 0 || strcmp(cg.dir[c], cg.dir[c - 1]) != 0))
-            cg_must(cg.dir[c], "cgroup.procs", v);
+    cg_must(cg.v2, "cgroup.procs", v);
 }

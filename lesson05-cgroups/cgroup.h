@@ -109,24 +109,36 @@ void attach_dev_prog(const char *dir);
 
 /* cgroup.c */
 extern struct cgroups cg;
+int cg_mkdir(const char *dir);
+void cg_parent(const char *mnt, const char *ctl, char *out);
 void create_cgroups(void);
 const char *cg_dir(int c);
 void apply_memory(void);
 void apply_cpu(void);
-void apply_cpuset(void);
 void apply_pids(void);
+void setup_cgroups(void);
+void join_cgroups(pid_t pid);
+
+/* cgroup_v1.c */
+void cg_mkdir_v1(const char *dir, int c);
+void create_cgroups_v1(FILE *rec);
+void apply_memory_v1(const char *dir);
+void apply_cpu_v1(const char *dir);
+void join_cgroups_v1(const char *pid);
+
+/* cgroup_knobs.c */
+void apply_cpuset(void);
 void apply_blkio(void);
 void apply_devices(void);
 void apply_hugetlb(void);
 void apply_net_cls(void);
 void apply_net_prio(void);
-void join_cgroups(pid_t pid);
 
 /* cgroup_reclaim.c */
 void report_usage(void);
+void teardown_cgroups(void);
 int load_record(const char *path);
 void open_hierarchies(void);
 void reclaim_records(void);
-void setup_cgroups(void);
 
 #endif

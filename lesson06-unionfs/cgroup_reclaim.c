@@ -116,7 +116,7 @@ remove_cgroups(void)
 
 /* At exit, however the runtime ends but SIGKILL: the cgroups go (their
    tasks killed first if any remain), then the private mounts. */
-static void
+void
 teardown_cgroups(void)
 {
     if (getpid() != cg.owner)
@@ -229,35 +229,4 @@ reclaim_records(void)
         closedir(dir);
     memset(cg.dir, 0, sizeof(cg.dir));
     cg.v2[0] = cg.record[0] = '\0';
-}
-
-/* Make the container's cgroups and write its limits, before clone();
-   what is left of containers whose runtime was killed goes first. */
-void
-setup_cgroups(void)
-{
-    cg.mode = cgroup_mode();
-    say("statfs(/sys/fs/cgroup): cgroup %s",
-        cg.mode == CG_V2       ? "v2"
-        : cg.mode == CG_HYBRID ? "v1, hybrid (and an empty v2)"
-                               : "v1");
-    find_hierarchies();
-    if (cg.mode == CG_V2 && cg.v2_mnt[0] == '\0')
-        die(0, "see `make doctor`", "no cgroup2 at /sys/fs/cgroup");
-    state_lock();
-    if (cg.mode != CG_V2)
-        mount_missing_hierarchies();
-    reclaim_records();
-    cg.owner = getpid();
-    atexit(teardown_cgroups);
-    create_cgroups();
-    state_unlock();
-    apply_memory();
-    apply_cpu();
-    apply_cpuset();
-    apply_pids();
-    apply_blkio();
-    apply_devices();
-    apply_hugetlb();
-    apply_net_cls();
 }

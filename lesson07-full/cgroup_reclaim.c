@@ -5,8 +5,6 @@
  */
 #include "run.h"
 
-pid_t init_pid; /* a container's PID 1, from its record */
-
 /* What the container used: cpuacct (v2: cpu.stat), the memory peak, and
    how often the OOM killer fired. Read before the cgroups go. */
 void
@@ -118,7 +116,7 @@ remove_cgroups(void)
 
 /* At exit, however the runtime ends but SIGKILL: the cgroups go (their
    tasks killed first if any remain), then the private mounts. */
-static void
+void
 teardown_cgroups(void)
 {
     if (getpid() != cg.owner)
@@ -144,14 +142,13 @@ cgroup_path_ok(const char *rel, const char *name)
 /*
  * The record STATE_DIR/NAME.ct of a container: "PID STARTTIME", then a
  * line "CONTROLLER PATH" per cgroup, PATH under the hierarchy's mount
- * point ("cgroup2 PATH" on v2), and "init PID", its PID 1 on the host.
- * Loads its cgroups into cg and init_pid; 1 if its runtime still runs.
+ * point ("cgroup2 PATH" on v2). Loads its cgroups into cg; 1 if its
+ * runtime still runs.
  */
 int
 load_record(const char *path)
 {
     char ctl[32], rel[PATH_MAX], name[PATH_MAX];
-    unsigned long long init_start;
     const char *why;
     int alive, c, d, bad = 0;
     FILE *f = state_open(path, &why);
@@ -170,17 +167,8 @@ load_record(const char *path)
     snprintf(cg.record, sizeof(cg.record), "%s", path);
     alive = owner_alive(f);
     while (fscanf(f, "%31s %4095s", ctl, rel) == 2) {
-        if (strcmp(ctl, "init") == 0) {
-            /* "init PID STARTTIME": a PID the kernel gave out again is not
-               the container's PID 1. */
-            init_pid = atoi(rel);
-            if (fscanf(f, "%llu", &init_start) != 1 ||
-                start_time(init_pid) != init_start)
-                init_pid = 0;
+        if (load_init_line(f, ctl, rel))
             continue;
-        }
-        if (strcmp(ctl, "caps") == 0 || strcmp(ctl, "seccomp") == 0)
-            continue; /* for --exec: load_hardening() */
         if (!cgroup_path_ok(rel, name)) {
             bad = 1;
             break;
@@ -244,36 +232,4 @@ reclaim_records(void)
         closedir(dir);
     memset(cg.dir, 0, sizeof(cg.dir));
     cg.v2[0] = cg.record[0] = '\0';
-}
-
-/* Make the container's cgroups and write its limits, before clone();
-   what is left of containers whose runtime was killed goes first. */
-void
-setup_cgroups(void)
-{
-    cg.mode = cgroup_mode();
-    say("statfs(/sys/fs/cgroup): cgroup %s",
-        cg.mode == CG_V2       ? "v2"
-        : cg.mode == CG_HYBRID ? "v1, hybrid (and an empty v2)"
-                               : "v1");
-    find_hierarchies();
-    if (cg.mode == CG_V2 && cg.v2_mnt[0] == '\0')
-        die(0, "see `make doctor`", "no cgroup2 at /sys/fs/cgroup");
-    state_lock();
-    if (cg.mode != CG_V2)
-        mount_missing_hierarchies();
-    reclaim_records();
-    cg.owner = getpid();
-    atexit(teardown_cgroups);
-    create_cgroups();
-    state_unlock();
-    apply_memory();
-    apply_cpu();
-    if (!cpuset_later)
-        apply_cpuset();
-    apply_pids();
-    apply_blkio();
-    apply_devices();
-    apply_hugetlb();
-    apply_net_cls();
 }

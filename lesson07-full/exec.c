@@ -7,6 +7,8 @@
  */
 #include "run.h"
 
+pid_t init_pid; /* a container's PID 1, from its record */
+
 /*
  * CVE-2019-5736 (runc): a process of the runtime's inside a container is
  * the host's binary as /proc/PID/exe. --exec of a script that starts
@@ -62,6 +64,27 @@ record_init(pid_t child)
                 start_time(child), cfg.caps, cfg.seccomp) < 0 ||
         fclose(f) != 0)
         die(errno, NULL, "write %s", cg.record);
+}
+
+/* For load_record(), the lines of the record that record_init() wrote:
+   "init PID STARTTIME", the container's PID 1 on the host, into init_pid;
+   "caps" and "seccomp". 1 if KEY (VALUE read after it) is one of them. */
+int
+load_init_line(FILE *f, const char *key, const char *value)
+{
+    unsigned long long init_start;
+
+    if (strcmp(key, "init") == 0) {
+        /* "init PID STARTTIME": a PID the kernel gave out again is not
+           the container's PID 1. */
+        init_pid = atoi(value);
+        if (fscanf(f, "%llu", &init_start) != 1 ||
+            start_time(init_pid) != init_start)
+            init_pid = 0;
+        return 1;
+    }
+    /* for --exec: load_hardening() */
+    return strcmp(key, "caps") == 0 || strcmp(key, "seccomp") == 0;
 }
 
 /* --list: NAME, its PID 1 on the host, the runtime's PID, the command. */

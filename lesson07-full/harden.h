@@ -56,12 +56,9 @@ void mask_paths(void);
 
 /* rootfs.c */
 
-/* cgroup.c */
-extern int cpuset_later;
+/* cgroup_cpuset.c */
+int defer_cpuset(int c);
 void make_cpuset(pid_t pid);
-
-/* cgroup_reclaim.c */
-extern pid_t init_pid;
 
 /* userns.c */
 const char *parse_map(const char *s, struct config *c);
@@ -96,7 +93,9 @@ void take_foreground(void);
 void open_tty_sock(void);
 
 /* exec.c */
+extern pid_t init_pid;
 void record_init(pid_t child);
+int load_init_line(FILE *f, const char *key, const char *value);
 int by_name(char **argv);
 
 #endif
