@@ -1,7 +1,9 @@
 /*
- * cgroup_devices.c: cgroups: devices on v2, a BPF program.
+ * cgroup_devices.c: devices on cgroup v2: a BPF program built here and
+ * attached to the container's cgroup.
  *
- * From lesson05-cgroups on; read run.c first.
+ * From lesson05-cgroups on. Read: bpf(2), the kernel's
+ * Documentation/admin-guide/cgroup-v2.rst (Device controller).
  */
 #include "run.h"
 

@@ -1,8 +1,10 @@
 /*
- * cgroup_knobs.c: cgroups: the other controllers' limits, v1 and v2:
- * cpuset, blkio (v2: io), devices, hugetlb, net_cls, net_prio.
+ * cgroup_knobs.c: the other controllers' limits, v1 and v2: cpuset, blkio
+ * (v2: io), devices, hugetlb, net_cls, net_prio.
  *
- * From lesson05-cgroups on; read run.c first.
+ * From lesson05-cgroups on. Read: the kernel's
+ * Documentation/admin-guide/cgroup-v1/ (cpusets.rst, blkio-controller.rst,
+ * devices.rst, hugetlb.rst, net_cls.rst, net_prio.rst).
  */
 #include "run.h"
 

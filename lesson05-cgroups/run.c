@@ -17,8 +17,12 @@
  *          --hugetlb, --name, --cgroup-parent, --freeze, --thaw; their
  *          parsers and rows (parse_size .. limit_opts); cgroups
  *          (cgroup_mode .. freeze).
- * Files:   cgroup.c          the core: the container's cgroups made,
- *                            limited and joined
+ * Files:   cgroup.c          the core: the container's cgroup made, limited
+ *                            (memory, cpu, pids) and joined, on v2
+ *          cgroup_v1.c       the same on v1 and hybrid hosts: a cgroup in
+ *                            each hierarchy
+ *          cgroup_knobs.c    the other controllers' limits: cpuset, blkio,
+ *                            devices, hugetlb, net_cls, net_prio
  *          cgroup_files.c    control files, read and written
  *          cgroup_find.c     the hierarchies found: cgroup v1, hybrid or v2
  *          cgroup_options.c  what the limits' options take

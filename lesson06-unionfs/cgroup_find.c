@@ -1,7 +1,10 @@
 /*
- * cgroup_find.c: cgroups: finding the hierarchies, v1, hybrid or v2.
+ * cgroup_find.c: the hierarchies found: cgroup v1, hybrid or v2, from
+ * statfs(2) and /proc/self/mountinfo; the runtime's own cgroup; what the
+ * host lacks, mounted in a mount namespace of the runtime's.
  *
- * From lesson05-cgroups on; read run.c first.
+ * From lesson05-cgroups on. Read: statfs(2), proc(5) (mountinfo),
+ * cgroups(7).
  */
 #include "run.h"
 

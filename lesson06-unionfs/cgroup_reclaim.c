@@ -1,7 +1,9 @@
 /*
- * cgroup_reclaim.c: cgroups: after the container.
+ * cgroup_reclaim.c: after the container: what it used, its processes
+ * killed, its cgroups removed; the records of cgroups, and what killed runs
+ * left, reclaimed.
  *
- * From lesson05-cgroups on; read run.c first.
+ * From lesson05-cgroups on. Read: cgroups(7).
  */
 #include "run.h"
 

@@ -1,9 +1,10 @@
 /*
- * cgroup.c: cgroups: the container's, on cgroup v2, limited in memory, CPU
- * and PIDs; v1 and hybrid hosts in cgroup_v1.c, the other controllers in
- * cgroup_knobs.c.
+ * cgroup.c: cgroups, the container's: made, limited in memory, CPU and
+ * PIDs, and joined, on cgroup v2; v1 and hybrid hosts in cgroup_v1.c, the
+ * other controllers in cgroup_knobs.c.
  *
- * From lesson05-cgroups on; read run.c first.
+ * From lesson05-cgroups on. Read: cgroups(7), the kernel's
+ * Documentation/admin-guide/cgroup-v2.rst.
  */
 #include "run.h"
 

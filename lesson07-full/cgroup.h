@@ -1,5 +1,5 @@
 /*
- * cgroup.h: the types and functions that the files of cgroups share.
+ * cgroup.h: what the files of cgroups share.
  *
  * From lesson05-cgroups on; included by run.h.
  */

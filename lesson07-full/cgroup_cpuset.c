@@ -1,8 +1,8 @@
 /*
- * cgroup_cpuset.c: cgroups: the v1 cpuset cgroup, made while the child
- * works.
+ * cgroup_cpuset.c: the v1 cpuset cgroup, made while the child works.
  *
- * From lesson07-full on; read run.c first.
+ * From lesson07-full on. Read: the kernel's
+ * Documentation/admin-guide/cgroup-v1/cpusets.rst.
  */
 #include "run.h"
 

@@ -1,7 +1,8 @@
 /*
- * cgroup_files.c: cgroups: control files.
+ * cgroup_files.c: control files, read and written, each write narrated as
+ * the echo that would do it.
  *
- * From lesson05-cgroups on; read run.c first.
+ * From lesson05-cgroups on. Read: cgroups(7).
  */
 #include "run.h"
 

@@ -1,7 +1,9 @@
 /*
- * cgroup_freeze.c: --freeze and --thaw: the freezer.
+ * cgroup_freeze.c: --freeze and --thaw: every process of a running
+ * container stopped and let go, by the freezer.
  *
- * From lesson05-cgroups on; read run.c first.
+ * From lesson05-cgroups on. Read: the kernel's
+ * Documentation/admin-guide/cgroup-v1/freezer-subsystem.rst.
  */
 #include "run.h"
 

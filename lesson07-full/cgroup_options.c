@@ -2,7 +2,7 @@
  * cgroup_options.c: the options of cgroups: the container's name, --freeze
  * and --thaw, and the limits.
  *
- * From lesson05-cgroups on; read run.c first.
+ * From lesson05-cgroups on.
  */
 #include "run.h"
 

@@ -1,8 +1,9 @@
 /*
- * cgroup_v1.c: cgroups on v1 and hybrid hosts: a cgroup in each
- * hierarchy, for cgroup.c's functions when the host is not v2.
+ * cgroup_v1.c: cgroups on v1 and hybrid hosts: a cgroup in each hierarchy,
+ * for cgroup.c's functions when the host is not v2.
  *
- * From lesson05-cgroups on; read run.c first.
+ * From lesson05-cgroups on. Read: the kernel's
+ * Documentation/admin-guide/cgroup-v1/.
  */
 #include "run.h"
 

@@ -31,6 +31,8 @@
  *                            program
  *          harden.c          the last steps before exec: descriptors
  *                            closed, capabilities dropped, seccomp loaded
+ *          cgroup_cpuset.c   the v1 cpuset cgroup, made while the child
+ *                            works
  *          masks.c           the parts of /proc and /sys masked or read-
  *                            only
  *          pty.c             a terminal of its own, relayed by the runtime
@@ -38,9 +40,8 @@
  *          harden_options.c  the options of the hardening, --list and
  *                            --exec
  *          harden.h          what the files of the hardening share
- * Changes: Makefile, cgroup.c (cpuset_later, create_cgroups, join_cgroups,
- *          make_cpuset), cgroup_reclaim.c (init_pid, load_record,
- *          setup_cgroups), commit.c (commit_one), image.c (load_image,
+ * Changes: Makefile, cgroup_reclaim.c (load_record), cgroup_v1.c
+ *          (create_cgroups_v1), commit.c (commit_one), image.c (load_image,
  *          make_container_dirs, remove_container_dirs), image_options.c
  *          (image_check, image_rows), init.c (init_main), namespaces.c
  *          (namespaces), options.c (intro, tables), rootfs.c (make_dev,
