@@ -10,8 +10,9 @@
  * --chroot uses chroot(2) instead, which only changes what "/" means to the
  * process: chroot-escape, in the rootfs, climbs out of it.
  *
- * Adds:    CLONE_NEWNS, --rootfs DIR, --chroot, the root filesystem
- *          (rootfs_beside .. enter_root), a clean environment (reset_env).
+ * Adds:    CLONE_NEWNS, --rootfs DIR, --chroot; the root filesystem, made
+ *          private, pivoted into, with the kernel's filesystems and /dev; a
+ *          clean environment.
  * Files:   rootfs.c  the core: a private mount tree, pivot_root(2), /proc,
  *                    /dev and /sys, a clean environment
  *          rootfs.h  what the files of the root filesystem share

@@ -13,8 +13,9 @@
  * pair exists, then brings up lo and eth0 and adds its default route.
  *
  * Adds:    CLONE_NEWNET, --net none|veth|bridge, --ip, --bridge, --cleanup;
- *          rtnetlink (nl_start .. route_add_default); addresses, leases and
- *          the host's side (dump_host_addrs .. configure_net); cleanup.
+ *          rtnetlink; the veth pair, addresses, routes, bridges, leases;
+ *          the runtime's records and their lock; what killed runs left,
+ *          reclaimed.
  * Files:   net.c          the core: the network planned, the veth pair
  *                         made, moved and configured, the host's end
  *                         removed

@@ -14,9 +14,9 @@
  * Adds:    --memory, --memory-swap, --cpus, --cpu-shares, --cpuset-cpus,
  *          --cpuset-mems, --pids-limit, --blkio-weight, --device-read-bps
  *          and the other throttles, --device, --net-classid, --net-prio,
- *          --hugetlb, --name, --cgroup-parent, --freeze, --thaw; their
- *          parsers and rows (parse_size .. limit_opts); cgroups
- *          (cgroup_mode .. freeze).
+ *          --hugetlb, --name, --cgroup-parent, --freeze, --thaw; cgroups on
+ *          v2, v1 and hybrid hosts, made, limited, joined, reported,
+ *          removed and reclaimed.
  * Files:   cgroup.c          the core: the container's cgroup made, limited
  *                            (memory, cpu, pids) and joined, on v2
  *          cgroup_v1.c       the same on v1 and hybrid hosts: a cgroup in

@@ -13,8 +13,9 @@
  * way in, and --commit turns them back on the way out, so the container's
  * writes become a new layer. AUFS did all this first; see the tutorial.
  *
- * Adds:    --image MANIFEST, --keep, --commit OUT.tar; sha256, a tar reader
- *          and writer (sha_k .. commit_layer).
+ * Adds:    --image MANIFEST, --keep, --commit OUT.tar; layers named by
+ *          their sha256 in a cache, a tar reader and writer, the overlay,
+ *          whiteouts and copy-up.
  * Files:   image.c          the core: layers in the cache, the container's
  *                           directories, the overlay
  *          tar.c            a layer, a tar archive, unpacked

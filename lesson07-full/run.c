@@ -16,12 +16,12 @@
  *
  * Adds:    --userns MAP, --no-userns, --cap-add, --cap-drop, --seccomp,
  *          --list, --exec NAME (not dumpable, from a sealed copy, with the
- *          container's own capabilities and seccomp); the user and time
- *          namespaces, capabilities, a seccomp allow-list and masked paths
- *          (parse_map .. exec_in); a terminal of its own, as docker run -t
- *          gives: when stdin and stdout are a terminal, a pty of the
- *          container's devpts, relayed by the runtime, and setsid(2) always
- *          (send_fd .. relay).
+ *          container's own capabilities and seccomp); the user, IPC, time
+ *          and cgroup namespaces, capabilities, no_new_privs, a seccomp
+ *          allow-list and masked paths; a terminal of its own, as docker
+ *          run -t gives: when stdin and stdout are a terminal, a pty of the
+ *          container's devpts, relayed by the runtime, and setsid(2)
+ *          always.
  * Files:   userns.c          the core: the user namespace, its ID maps; the
  *                            time and cgroup namespaces
  *          userns_root.c     the root prepared by the runtime, /dev's nodes
@@ -33,8 +33,8 @@
  *                            closed, capabilities dropped, seccomp loaded
  *          cgroup_cpuset.c   the v1 cpuset cgroup, made while the child
  *                            works
- *          masks.c           the parts of /proc and /sys masked or read-
- *                            only
+ *          masks.c           the parts of /proc and /sys masked or
+ *                            read-only
  *          pty.c             a terminal of its own, relayed by the runtime
  *          exec.c            --list and --exec: containers by name
  *          harden_options.c  the options of the hardening, --list and
