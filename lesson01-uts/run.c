@@ -11,8 +11,8 @@
  *          namespace's identity in /proc/PID/ns/uts.
  * Files:   run.c         the story of one run: clone(2) with CLONE_NEWUTS,
  *                        sethostname(2) in the child, the wait
- *          namespaces.c  the child's namespaces beside the host's, in
- *                        /proc/PID/ns
+ *          namespaces.c  the namespaces as rows: clone(2)'s flags, and the
+ *                        child's beside the host's in /proc/PID/ns
  *          narrate.c     say() and die(): a line a step, and errors that
  *                        name their fix
  *          options.c     the command line

@@ -16,16 +16,16 @@
  *          rtnetlink; the veth pair, addresses, routes, bridges, leases;
  *          the runtime's records and their lock; what killed runs left,
  *          reclaimed.
- * Files:   net.c          the core: the network planned, the veth pair
- *                         made, moved and configured, the host's end
- *                         removed
+ * Files:   net.c          the core: the network planned, the veth pair made
+ *                         and configured; the host's end goes with the
+ *                         child's namespace
  *          netlink.c      rtnetlink: messages that make links, addresses
  *                         and routes
  *          net_addr.c     the host's addresses, and leases of the
  *                         containers' ones
  *          state.c        the runtime's records in /run/container-lessons:
  *                         owners and a lock
- *          net_options.c  what --net, --ip and --bridge take
+ *          net_options.c  what --net, --ip, --bridge and --cleanup take
  *          cleanup.c      --cleanup: what killed runs left
  *          net.h          what the files of the network share
  * Changes: namespaces.c (namespaces), options.c (intro, tables), run.c

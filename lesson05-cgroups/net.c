@@ -1,6 +1,7 @@
 /*
- * net.c: the network: planned before clone(), the veth pair made and moved
- * into the child's namespace, configured inside, the host's end removed.
+ * net.c: the network: planned before clone(), the veth pair made with its
+ * peer in the child's namespace, configured inside; the host's end goes
+ * with that namespace.
  *
  * From lesson04-net on. Read: network_namespaces(7), veth(4).
  */

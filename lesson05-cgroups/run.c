@@ -25,7 +25,8 @@
  *                            devices, hugetlb, net_cls, net_prio
  *          cgroup_files.c    control files, read and written
  *          cgroup_find.c     the hierarchies found: cgroup v1, hybrid or v2
- *          cgroup_options.c  what the limits' options take
+ *          cgroup_options.c  what --name, --freeze, --thaw, --cgroup-parent
+ *                            and the limits take
  *          cgroup_devices.c  devices on v2: a BPF program
  *          cgroup_reclaim.c  after the container: usage, removal, records,
  *                            reclaim

@@ -179,7 +179,7 @@ load_image(void)
 /*
  * The container's own directories, BUILD/containers/NAME: upper (its
  * writes), work (overlayfs's scratch, on the same filesystem) and root
- * (where the overlay is mounted, in the child's mount namespace only).
+ * (where the overlay is mounted).
  * Removed at exit unless --keep.
  */
 void

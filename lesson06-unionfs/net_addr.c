@@ -2,7 +2,7 @@
  * net_addr.c: addresses: the host's, and leases of the containers' ones, so
  * that two runs never share one.
  *
- * From lesson04-net on. Read: ip-address(8), flock(2).
+ * From lesson04-net on. Read: ip-address(8).
  */
 #include "run.h"
 

@@ -54,12 +54,6 @@ void load_seccomp(void);
 /* masks.c */
 void mask_paths(void);
 
-/* rootfs.c */
-
-/* cgroup_cpuset.c */
-int defer_cpuset(int c);
-void make_cpuset(pid_t pid);
-
 /* userns.c */
 const char *parse_map(const char *s, struct config *c);
 unsigned long map_id(unsigned long id, int to_host);
@@ -70,14 +64,20 @@ void setup_time_ns(void);
 const char *userns_fix(int err);
 void check_userns(void);
 void enter_userns(void);
+void enter_cgroup_ns(void);
+
+/* userns_root.c */
 extern int saved_cwd;
 extern int root_mounted;
 void prepare_root(void);
 void release_root(void);
 void bind_host_dev(const char *path, dev_t dev);
-void enter_cgroup_ns(void);
 const char *layers_name(void);
 const struct stat *container_owner(const struct stat *st, struct stat *ids);
+
+/* cgroup_cpuset.c */
+int defer_cpuset(int c);
+void make_cpuset(pid_t pid);
 
 /* harden.c */
 void harden(void);

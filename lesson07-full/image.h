@@ -40,7 +40,7 @@ const char *unpack(int tarfd, int root, char *why, size_t whysize);
 
 /* image.c */
 extern struct image img;
-/* With --image the root is an overlay, mounted by the image code below. */
+/* With --image the root is an overlay: mount_overlay(), image.c. */
 void mount_overlay(void);
 void remove_tree(const char *path);
 void beside_exe(const char *what, char *out);

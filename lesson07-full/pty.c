@@ -8,38 +8,38 @@
 #include "run.h"
 
 /*
- * Until here the container shared the terminal the runtime was started
- * on, and had it as its controlling terminal: ioctl(TIOCSTI) on /dev/tty
- * pushes bytes into a terminal's input as if they were typed, and the
- * host's shell reads them once the container exits and runs them, as
- * root (bubblewrap's CVE-2017-5226; runc gives a container a console of
- * its own for the same reason, and docker run -t asks for one). So, when
- * the runtime's stdin and stdout are a terminal, the container gets a
- * pseudo-terminal from its own devpts instance (mount_kernel_fs): its
- * /dev/pts/0, whose line discipline turns Ctrl-C, Ctrl-Z and Ctrl-\ into
- * signals for the container's foreground process group, as a terminal
- * does for any shell. The runtime puts the host's terminal in raw mode,
- * so that those bytes reach the container uninterpreted, and relays
- * between the two until the container exits; a window size change
- * (SIGWINCH) is passed on with TIOCSWINSZ. Without a terminal the
- * container still gets setsid(2): a session of its own and no
+ * In lessons 01 to 06 the container shared the terminal the runtime was
+ * started on, and had it as its controlling terminal: ioctl(TIOCSTI) on
+ * /dev/tty pushes bytes into a terminal's input as if they were typed, and
+ * the host's shell reads them once the container exits and runs them, as
+ * root (bubblewrap's CVE-2017-5226; runc gives a container a console of its
+ * own for the same reason, and docker run -t asks for one). So, when the
+ * runtime's stdin and stdout are a terminal, the container gets a
+ * pseudo-terminal from its own devpts instance (rootfs.c's
+ * mount_kernel_fs()): its /dev/pts/0, whose line discipline turns Ctrl-C,
+ * Ctrl-Z and Ctrl-\ into signals for the container's foreground process
+ * group, as a terminal does for any shell. The runtime puts the host's
+ * terminal in raw mode, so that those bytes reach the container
+ * uninterpreted, and relays between the two until the container exits; a
+ * window size change (SIGWINCH) is passed on with TIOCSWINSZ. Without a
+ * terminal the container still gets setsid(2): a session of its own and no
  * controlling terminal, so /dev/tty opens nothing of the host's.
  *
- * The child opens /dev/ptmx once its root is set up, in its own mount
- * and user namespaces: the pty belongs to the container's devpts, its
- * slave to the container's root. It passes the master to the runtime over
- * a socketpair (SCM_RIGHTS, as runc's --console-socket does): the runtime
+ * The child opens /dev/ptmx once its root is set up, in its own mount and
+ * user namespaces: the pty belongs to the container's devpts, its slave to
+ * the container's root. It passes the master to the runtime over a
+ * socketpair (SCM_RIGHTS, as runc's --console-socket does): the runtime
  * never walks a path that the container could have changed, such as
  * /proc/PID/root/dev/ptmx, nor mounts anything for it. A runtime killed
  * with SIGKILL cannot restore the host's terminal: `stty sane` does.
  *
- * So no terminal signals the container behind the runtime's back any
- * more (forward_signal()): with a terminal of its own, Ctrl-C is a byte
- * that the relay passes on and the container's terminal turns into
- * SIGINT for the container's foreground group; without one, the Ctrl-C of
- * the terminal the runtime runs on signals the runtime's group only, and
- * the runtime passes it on like any other. A hangup's SIGHUP goes to the
- * session leader, which may be the runtime.
+ * So no terminal signals the container behind the runtime's back any more
+ * (forward_signal()): with a terminal of its own, Ctrl-C is a byte that the
+ * relay passes on and the container's terminal turns into SIGINT for the
+ * container's foreground group; without one, the Ctrl-C of the terminal the
+ * runtime runs on signals the runtime's group only, and the runtime passes
+ * it on like any other. A hangup's SIGHUP goes to the session leader, which
+ * may be the runtime.
  */
 int use_tty;                     /* stdin and stdout are a terminal */
 int tty_sock[2] = {-1, -1};      /* the child sends the master over it */

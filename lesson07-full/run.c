@@ -24,13 +24,14 @@
  *          always.
  * Files:   userns.c          the core: the user namespace, its ID maps; the
  *                            time and cgroup namespaces
- *          userns_root.c     the root prepared by the runtime, /dev's nodes
- *                            and the layers' owners under a user namespace
+ *          userns_root.c     the root prepared by the runtime (with or
+ *                            without a user namespace), /dev's nodes and
+ *                            the layers' owners under one
+ *          harden.c          the last steps before exec: descriptors
+ *                            closed, capabilities dropped, seccomp loaded
  *          caps.c            capabilities: the bounding set, the ones kept
  *          seccomp.c         no_new_privs and the seccomp allow-list, a BPF
  *                            program
- *          harden.c          the last steps before exec: descriptors
- *                            closed, capabilities dropped, seccomp loaded
  *          cgroup_cpuset.c   the v1 cpuset cgroup, made while the child
  *                            works
  *          masks.c           the parts of /proc and /sys masked or
@@ -117,7 +118,7 @@ child_main(void *arg)
         (int)getpid());
     configure_net();
     private_mounts();
-    enter_root(); /* the runtime made the root the cwd (prepare_root()) */
+    enter_root(); /* prepare_root() did go_to_root()'s work, in the runtime */
     mask_paths();
     reset_env();
     setup_terminal();

@@ -28,7 +28,7 @@ prepare_root(void)
     saved_cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (saved_cwd == -1)
         die(errno, NULL, "open the cwd");
-    /* On a hybrid host the runtime has one already (for the hierarchies
+    /* On a v1 or hybrid host the runtime has one already (for the hierarchies
        it mounted): every mount in it is private. */
     if (cg.priv[0] == '\0') {
         if (unshare(CLONE_NEWNS) == -1)
