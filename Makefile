@@ -27,6 +27,9 @@ help:
 	@echo "                cgroups, overlay layers and veth (as root, graphviz):"
 	@echo "                build/graph-N.svg and build/graph-N.png"
 	@echo "make diagrams   render lessons/diagrams/*.dot, each lesson's picture, to .svg"
+	@echo "make exercise LESSON=NN (or make exerciseNN)  a copy of lesson NN in"
+	@echo "                exercises/lessonNN with its core functions to write;"
+	@echo "                kept if it exists (FORCE=1: start over, the old one saved)"
 	@echo "make diffs      regenerate each lesson's diff and the tutorial's copy"
 	@echo "make format     clang-format every C file"
 	@echo "make clean      remove what was built"
@@ -57,6 +60,12 @@ build/image/manifest: $(ROOTFS)/bin/busybox lessons/rootfs/mkimage.sh
 $(ROOTFS)/bin/busybox: lessons/rootfs/mkrootfs.sh $(wildcard lessons/rootfs/*.c)
 	@mkdir -p build && chmod 700 build
 	sh lessons/rootfs/mkrootfs.sh $(ROOTFS)
+
+exercise: $(ROOTFS)/bin/busybox build/image/manifest
+	@sh lessons/tools/exercise.sh "$(LESSON)" $(if $(FORCE),--force)
+
+exercise%: $(ROOTFS)/bin/busybox build/image/manifest
+	@sh lessons/tools/exercise.sh "$*" $(if $(FORCE),--force)
 
 deps:
 	@sh lessons/tools/deps.sh
@@ -117,6 +126,6 @@ clean:
 	@for d in $(LESSONS); do $(MAKE) -C $$d clean; done
 	rm -rf build run lessons/tests/unit/test_*_lesson*
 
-.PHONY: help all rootfs image deps test quick test-vm test-hosts doctor diffs format clean bench \
+.PHONY: help all rootfs image exercise deps test quick test-vm test-hosts doctor diffs format clean bench \
 	escapes \
 	graph diagrams
