@@ -66,6 +66,7 @@ struct opt_table {
 /* narrate.c */
 extern int color;
 extern const char *side;
+void init_color(void);
 /* Checked like printf(3): the compiler warns when the arguments do not
    match the format. */
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

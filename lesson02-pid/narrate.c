@@ -10,6 +10,16 @@
 int color;             /* colour narration: stderr is a tty, no NO_COLOR */
 const char *side = ""; /* "child: " once in the container */
 
+/* Colour only on a terminal, and never with NO_COLOR set and not empty
+   (no-color.org). */
+void
+init_color(void)
+{
+    const char *nocolor = getenv("NO_COLOR");
+
+    color = isatty(STDERR_FILENO) && (nocolor == NULL || *nocolor == '\0');
+}
+
 static const char *
 paint(const char *code)
 {

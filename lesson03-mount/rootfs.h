@@ -14,6 +14,7 @@
 extern const struct opt_table rootfs_opts;
 extern struct stat host_mnt_ns;
 void find_rootfs(void);
+void note_host_mnt_ns(void);
 void check_new_mount_ns(void);
 void private_mounts(void);
 void go_to_root(void);

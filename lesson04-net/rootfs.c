@@ -65,6 +65,14 @@ find_rootfs(void)
         die(errno, MAKE_ROOTFS, "rootfs");
 }
 
+/* The host's mount namespace, before clone(), for check_new_mount_ns(). */
+void
+note_host_mnt_ns(void)
+{
+    if (stat("/proc/self/ns/mnt", &host_mnt_ns) == -1)
+        die(errno, NULL, "stat /proc/self/ns/mnt");
+}
+
 /* Refuse to touch any mount unless this is a new mount namespace: a
    pivot_root or umount2 in the host's would detach the host's own root. */
 void

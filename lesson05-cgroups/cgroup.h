@@ -75,9 +75,6 @@ struct cgroups {
     pid_t priv_owner;        /* the runtime that mounted priv */
 };
 
-/* narrate.c */
-void warn(int err, const char *fmt, ...);
-
 /* cgroup_options.c */
 unsigned long shares_to_weight(unsigned long shares);
 unsigned long blkio_to_io_weight(unsigned long w);

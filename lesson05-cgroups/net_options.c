@@ -5,12 +5,6 @@
  */
 #include "run.h"
 
-uint32_t
-netmask(int prefix)
-{
-    return prefix == 0 ? 0 : htonl(~0u << (32 - prefix));
-}
-
 /* "ADDR/PREFIX": room for the container and its gateway, and neither the
    network's own address nor its broadcast address. */
 const char *

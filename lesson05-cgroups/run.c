@@ -34,7 +34,7 @@
  *          cgroup.h          what the files of cgroups share
  * Changes: Makefile, cleanup.c (cleanup), narrate.c (warn), net_options.c
  *          (net_rows), options.c (intro, tables), run.c (child_main, main),
- *          run.h (struct config).
+ *          run.h (struct config, warn.decl).
  * Read:    cgroups(7), the kernel's Documentation/admin-guide/cgroup-v1/
  *          and cgroup-v2.rst, statfs(2), bpf(2), and lesson04's pages.
  */
@@ -139,12 +139,11 @@ int
 main(int argc, char **argv)
 {
     struct utsname uts;
-    const char *nocolor, *flags_text;
+    const char *flags_text;
     int status, flags;
     pid_t child;
 
-    nocolor = getenv("NO_COLOR"); /* no-color.org: set and not empty */
-    color = isatty(STDERR_FILENO) && (nocolor == NULL || *nocolor == '\0');
+    init_color();
     parse_args(argc, argv, &cfg);
     if (geteuid() != 0)
         die(0, NEED_ROOT, "creating namespaces needs CAP_SYS_ADMIN");
@@ -161,8 +160,7 @@ main(int argc, char **argv)
     if (pipe2(sync_pipe, O_CLOEXEC) == -1)
         die(errno, NULL, "pipe2");
     find_rootfs();
-    if (stat("/proc/self/ns/mnt", &host_mnt_ns) == -1)
-        die(errno, NULL, "stat /proc/self/ns/mnt");
+    note_host_mnt_ns();
     plan_net();
     setup_cgroups();
 

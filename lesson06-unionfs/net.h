@@ -31,15 +31,7 @@ struct net_plan {
     int prefix;
 };
 
-/*
- * The kernel is asked for links, addresses and routes in rtnetlink
- * messages on a netlink socket: a struct nlmsghdr, a fixed header for the
- * message type (struct ifinfomsg for links, ifaddrmsg for addresses, rtmsg
- * for routes), then attributes, each a struct rtattr (length, type) and its
- * value, padded to 4 bytes. An attribute may nest others. This is what
- * ip(8) sends; `ip -d monitor` and `strace -e sendmsg ip ...` show it.
- */
-#define NL_BUFSIZE 4096 /* a request */
+#define NL_BUFSIZE 4096 /* an rtnetlink request (netlink.c) */
 
 /* state.c */
 unsigned long long start_time(pid_t pid);
@@ -52,6 +44,7 @@ void state_lock(void);
 void state_unlock(void);
 
 /* net_addr.c */
+uint32_t netmask(int prefix);
 struct host_addr {
     struct in_addr addr;
     int prefix, index;
@@ -66,7 +59,6 @@ struct in_addr peer_in_subnet(struct in_addr addr, int prefix);
 
 /* net_options.c */
 extern const struct opt_table net_opts;
-uint32_t netmask(int prefix);
 const char *parse_cidr(const char *s, struct in_addr *addr, int *prefix);
 const char *check_bridge_name(const char *name);
 

@@ -6,6 +6,13 @@
  */
 #include "run.h"
 
+/* The netmask of a prefix length, in network byte order. */
+uint32_t
+netmask(int prefix)
+{
+    return prefix == 0 ? 0 : htonl(~0u << (32 - prefix));
+}
+
 /* The IPv4 addresses on the host: a dump of RTM_GETADDR (ip -4 addr). */
 struct host_addr host_addrs[256];
 int n_host_addrs;

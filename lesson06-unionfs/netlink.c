@@ -7,6 +7,15 @@
  */
 #include "run.h"
 
+/*
+ * The kernel is asked for links, addresses and routes in rtnetlink
+ * messages on a netlink socket: a struct nlmsghdr, a fixed header for the
+ * message type (struct ifinfomsg for links, ifaddrmsg for addresses, rtmsg
+ * for routes), then attributes, each a struct rtattr (length, type) and its
+ * value, padded to 4 bytes. An attribute may nest others. This is what
+ * ip(8) sends; `ip -d monitor` and `strace -e sendmsg ip ...` show it.
+ */
+
 #define NL_RECVSIZE 32768 /* a reply: a dump packs many messages in one */
 char nl_why[256];         /* the kernel's own words for the last error */
 

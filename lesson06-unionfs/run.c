@@ -133,12 +133,11 @@ int
 main(int argc, char **argv)
 {
     struct utsname uts;
-    const char *nocolor, *flags_text;
+    const char *flags_text;
     int status, flags;
     pid_t child;
 
-    nocolor = getenv("NO_COLOR"); /* no-color.org: set and not empty */
-    color = isatty(STDERR_FILENO) && (nocolor == NULL || *nocolor == '\0');
+    init_color();
     parse_args(argc, argv, &cfg);
     if (geteuid() != 0)
         die(0, NEED_ROOT, "creating namespaces needs CAP_SYS_ADMIN");
@@ -160,8 +159,7 @@ main(int argc, char **argv)
     } else {
         find_rootfs();
     }
-    if (stat("/proc/self/ns/mnt", &host_mnt_ns) == -1)
-        die(errno, NULL, "stat /proc/self/ns/mnt");
+    note_host_mnt_ns();
     plan_net();
     setup_cgroups();
 

@@ -75,9 +75,6 @@ struct cgroups {
     pid_t priv_owner;        /* the runtime that mounted priv */
 };
 
-/* narrate.c */
-void warn(int err, const char *fmt, ...);
-
 /* cgroup_options.c */
 unsigned long shares_to_weight(unsigned long shares);
 unsigned long blkio_to_io_weight(unsigned long w);
@@ -140,5 +137,9 @@ void teardown_cgroups(void);
 int load_record(const char *path);
 void open_hierarchies(void);
 void reclaim_records(void);
+
+/* cgroup_cpuset.c (lesson07) */
+int defer_cpuset(int c);
+void make_cpuset(pid_t pid);
 
 #endif

@@ -75,10 +75,6 @@ void bind_host_dev(const char *path, dev_t dev);
 const char *layers_name(void);
 const struct stat *container_owner(const struct stat *st, struct stat *ids);
 
-/* cgroup_cpuset.c */
-int defer_cpuset(int c);
-void make_cpuset(pid_t pid);
-
 /* harden.c */
 void harden(void);
 

@@ -41,14 +41,14 @@
  *          harden_options.c  the options of the hardening, --list and
  *                            --exec
  *          harden.h          what the files of the hardening share
- * Changes: Makefile, cgroup_reclaim.c (load_record), cgroup_v1.c
- *          (create_cgroups_v1), commit.c (commit_one), image.c (load_image,
- *          make_container_dirs, remove_container_dirs), image_options.c
- *          (image_check, image_rows), init.c (init_main), namespaces.c
- *          (namespaces), options.c (intro, tables), rootfs.c (make_dev,
- *          mount_kernel_fs), run.c (child_main, main, sync_pipe,
- *          wait_child), run.h (struct config, sync_pipe, wait_child.decl),
- *          tar.c (unpack).
+ * Changes: Makefile, cgroup.h (defer_cpuset.decl, make_cpuset.decl),
+ *          cgroup_reclaim.c (load_record), cgroup_v1.c (create_cgroups_v1),
+ *          commit.c (commit_one), image.c (load_image, make_container_dirs,
+ *          remove_container_dirs), image_options.c (image_check,
+ *          image_rows), init.c (init_main), namespaces.c (namespaces),
+ *          options.c (intro, tables), rootfs.c (make_dev, mount_kernel_fs),
+ *          run.c (child_main, main, sync_pipe, wait_child), run.h (struct
+ *          config, sync_pipe, wait_child.decl), tar.c (unpack).
  * Read:    user_namespaces(7), capabilities(7), seccomp(2), prctl(2),
  *          personality(2), setns(2), ipc_namespaces(7), cgroup_namespaces(7),
  *          time_namespaces(7), pty(7), termios(3), ioctl_tty(2),
@@ -162,12 +162,11 @@ main(int argc, char **argv)
 {
     static char manifest[PATH_MAX];
     struct utsname uts;
-    const char *nocolor, *flags_text;
+    const char *flags_text;
     int status, flags;
     pid_t child;
 
-    nocolor = getenv("NO_COLOR"); /* no-color.org: set and not empty */
-    color = isatty(STDERR_FILENO) && (nocolor == NULL || *nocolor == '\0');
+    init_color();
     parse_args(argc, argv, &cfg);
     use_tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     if (geteuid() != 0)
@@ -198,8 +197,7 @@ main(int argc, char **argv)
     } else {
         find_rootfs();
     }
-    if (stat("/proc/self/ns/mnt", &host_mnt_ns) == -1)
-        die(errno, NULL, "stat /proc/self/ns/mnt");
+    note_host_mnt_ns();
     plan_net();
     setup_cgroups();
     setup_time_ns();
