@@ -68,7 +68,8 @@ ct_bg() { # ct_bg COMMAND-NAME ARGS...
     "$RUN" "$@" >"$TMP/bg.out" 2>"$TMP/bg.err" &
     RT=$!
     CT=""
-    for i in $(seq 100); do
+    # Up to 15 s: lesson07 on arm64 under emulation may take seconds.
+    for i in $(seq 300); do
         CT=$(pgrep -P "$RT" | head -n1)
         if [ -n "$CT" ] && { [ "$(cat "/proc/$CT/comm" 2>/dev/null)" = "$want" ] ||
             pgrep -P "$CT" -x "$want" >/dev/null; }; then
