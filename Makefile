@@ -30,6 +30,9 @@ help:
 	@echo "make exercise LESSON=NN (or make exerciseNN)  a copy of lesson NN in"
 	@echo "                exercises/lessonNN with its core functions to write;"
 	@echo "                kept if it exists (FORCE=1: start over, the old one saved)"
+	@echo "make grade LESSON=NN [DIR=...] [JSON=FILE] (or make gradeNN)  as root:"
+	@echo "                the tests of lessons 01..NN against DIR (default the"
+	@echo "                exercise), a scorecard by stub, score: P/T"
 	@echo "make diffs      regenerate each lesson's diff and the tutorial's copy"
 	@echo "make format     clang-format every C file"
 	@echo "make clean      remove what was built"
@@ -60,6 +63,12 @@ build/image/manifest: $(ROOTFS)/bin/busybox lessons/rootfs/mkimage.sh
 $(ROOTFS)/bin/busybox: lessons/rootfs/mkrootfs.sh $(wildcard lessons/rootfs/*.c)
 	@mkdir -p build && chmod 700 build
 	sh lessons/rootfs/mkrootfs.sh $(ROOTFS)
+
+grade:
+	@bash lessons/tools/grade.sh "$(LESSON)" $(DIR) $(if $(JSON),--json $(JSON))
+
+grade%:
+	@bash lessons/tools/grade.sh "$*" $(DIR) $(if $(JSON),--json $(JSON))
 
 exercise: $(ROOTFS)/bin/busybox build/image/manifest
 	@sh lessons/tools/exercise.sh "$(LESSON)" $(if $(FORCE),--force)
@@ -126,6 +135,6 @@ clean:
 	@for d in $(LESSONS); do $(MAKE) -C $$d clean; done
 	rm -rf build run lessons/tests/unit/test_*_lesson*
 
-.PHONY: help all rootfs image exercise deps test quick test-vm test-hosts doctor diffs format clean bench \
+.PHONY: help all rootfs image exercise grade deps test quick test-vm test-hosts doctor diffs format clean bench \
 	escapes \
 	graph diagrams

@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # run.sh LESSON-DIR...: build the cmocka unit tests against each lesson's
-# C files and run them; each test's result goes to RESULTS like the others.
+# C files (or an exercise's, exercises/lessonNN) and run them; each test's
+# result goes to RESULTS like the others.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 wraps="-Wl,--wrap=exit,--wrap=_exit,--wrap=geteuid,--wrap=sethostname"
 wraps="$wraps,--wrap=execvp,--wrap=send,--wrap=recv"
 for dir in "$@"; do
-    n=${dir#lesson}
-    n=${n%%-*}
+    n=$(basename "$dir")
+    n=${n#lesson}
+    n=${n%%[-.]*}
     bin=$here/test_run_lesson$n
     # One translation unit of all the lesson's files, so that the tests
     # reach their static functions too.
-    for f in "$PWD/$dir"/*.c; do echo "#include \"$f\""; done >"$bin.src.c"
+    for f in "$(cd "$dir" && pwd)"/*.c; do echo "#include \"$f\""; done >"$bin.src.c"
     if ! ${CC:-cc} -std=gnu11 -g -Wall -Wextra -Werror -Wno-unused-function \
         -DLESSON=$((10#$n)) -DLESSON_NAME="\"$dir\"" \
         -DLESSON_SRC="\"$bin.src.c\"" -o "$bin" "$here/test_run.c" \
