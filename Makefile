@@ -33,6 +33,8 @@ help:
 	@echo "make grade LESSON=NN [DIR=...] [JSON=FILE] (or make gradeNN)  as root:"
 	@echo "                the tests of lessons 01..NN against DIR (default the"
 	@echo "                exercise), a scorecard by stub, score: P/T"
+	@echo "make scores FILES=\"a.json ...\"  a class's JSON grades as one CSV table"
+	@echo "                (lessons/docs/teaching.md)"
 	@echo "make diffs      regenerate each lesson's diff and the tutorial's copy"
 	@echo "make format     clang-format every C file"
 	@echo "make clean      remove what was built"
@@ -69,6 +71,9 @@ grade:
 
 grade%:
 	@bash lessons/tools/grade.sh "$*" $(DIR) $(if $(JSON),--json $(JSON))
+
+scores:
+	@sh lessons/tools/scores.sh $(FILES)
 
 exercise: $(ROOTFS)/bin/busybox build/image/manifest
 	@sh lessons/tools/exercise.sh "$(LESSON)" $(if $(FORCE),--force)
@@ -135,6 +140,6 @@ clean:
 	@for d in $(LESSONS); do $(MAKE) -C $$d clean; done
 	rm -rf build run lessons/tests/unit/test_*_lesson*
 
-.PHONY: help all rootfs image exercise grade deps test quick test-vm test-hosts doctor diffs format clean bench \
+.PHONY: help all rootfs image exercise grade scores deps test quick test-vm test-hosts doctor diffs format clean bench \
 	escapes \
 	graph diagrams

@@ -10,17 +10,34 @@
 # Makefile, without a warning, and runs.
 #
 # The lesson's sources carry no markers: the list of stubs is the .stubs
-# file, a paragraph a function ("stub FILE FUNCTION", "todo:", "read:",
-# "checks:"; see lessons/exercises/lesson01.stubs).
+# file, a paragraph a function ("stub FILE FUNCTION", "todo:", "read:";
+# see lessons/exercises/lesson01.stubs). Each stub names the checks that
+# need it, from the grader's lessonNN.checks.
 #
 # An existing copy is never overwritten: the student's work is kept.
 # --force starts over, after moving the old copy to
 # exercises/lessonNN.saved-DATE.
-# Usage: exercise.sh NN [--force]
+#
+# The grader's calibration (lessons/tools/grade.sh --calibrate) makes
+# copies with some of the stubs only: --only "FUNC ..." takes out those
+# functions alone, --to DIR writes the copy there (DIR/../build must be
+# the tree's build/, for the rootfs).
+# Usage: exercise.sh NN [--force] [--to DIR] [--only "FUNC ..."]
 set -u
 cd "$(dirname "$0")/../.."
 n=${1:-}
-force=${2:-}
+shift || true
+force="" to="" only=""
+while [ $# -gt 0 ]; do
+    case $1 in
+    --force) force=--force ;;
+    --to) to=${2:-}; shift ;;
+    --only) only=" ${2:-} "; shift ;;
+    *) echo "usage: exercise.sh NN [--force] [--to DIR] [--only \"FUNC ...\"]" >&2
+       exit 2 ;;
+    esac
+    shift
+done
 case $n in
 [0-9]) n=0$n ;;
 [0-9][0-9]) ;;
@@ -33,7 +50,7 @@ if [ -z "$lesson" ] || [ ! -f "$stubs" ]; then
     echo "exercise: no lesson $n: try $(ls -d lesson[0-9][0-9]-* | tr '\n' ' ')" >&2
     exit 2
 fi
-dir=exercises/lesson$n
+dir=${to:-exercises/lesson$n}
 if [ -e "$dir" ]; then
     if [ "$force" != --force ]; then
         echo "exercise: $dir exists, and your work in it is kept." >&2
@@ -48,12 +65,14 @@ fi
 
 # The copy's Makefile makes the rootfs and image with `make -C ..`, and the
 # program finds them beside it, in ../build: both are the tree's.
-mkdir -p exercises "$dir"
-ln -sfn ../build exercises/build
-printf '%s\n' "# Made by lessons/tools/exercise.sh: the lessons' copies build the" \
-    "# rootfs and the image at the top of the tree." \
-    "rootfs image:" "	\$(MAKE) -C .. \$@" ".PHONY: rootfs image" \
-    >exercises/Makefile
+mkdir -p "$dir"
+if [ -z "$to" ]; then
+    ln -sfn ../build exercises/build
+    printf '%s\n' "# Made by lessons/tools/exercise.sh: the lessons' copies build the" \
+        "# rootfs and the image at the top of the tree." \
+        "rootfs image:" "	\$(MAKE) -C .. \$@" ".PHONY: rootfs image" \
+        >exercises/Makefile
+fi
 cp "$lesson"/Makefile "$lesson"/*.c "$lesson"/*.h "$dir"/ || exit 1
 
 cat >"$dir/todo.h" <<'EOF'
@@ -88,19 +107,18 @@ EOF
 # Each stub: the function's body, between its "{" and "}" lines at the
 # left margin (the lessons' K&R style), becomes a comment that says what
 # to do, a (void) for each parameter, and todo().
-awk -v lesson="lesson$n" -v dir="$dir" '
+awk -v lesson="lesson$n" -v dir="$dir" -v only="$only" '
 function flush() {
     if (file == "") return
     n_stub++
     sfile[n_stub] = file; sfunc[n_stub] = func
-    stodo[n_stub] = todo; sread[n_stub] = rd; schecks[n_stub] = checks
-    file = ""; todo = ""; rd = ""; checks = ""; field = ""
+    stodo[n_stub] = todo; sread[n_stub] = rd
+    file = ""; todo = ""; rd = ""; field = ""
 }
 /^#/ { next }
 /^stub / { flush(); file = $2; func = $3; next }
 /^todo: / { field = "todo"; todo = substr($0, 7); next }
 /^read: / { field = "read"; rd = substr($0, 7); next }
-/^checks: / { field = "checks"; checks = substr($0, 9); next }
 /^ / {
     if (field == "todo") todo = todo $0
     else if (field == "read") rd = rd $0
@@ -109,17 +127,25 @@ function flush() {
 END {
     flush()
     for (i = 1; i <= n_stub; i++)
-        printf "%s\t%s\t%s\t%s\t%s\n", sfile[i], sfunc[i], stodo[i], sread[i], schecks[i]
+        if (only == "" || index(only, " " sfunc[i] " "))
+            printf "%s\t%s\t%s\t%s\n", sfile[i], sfunc[i], stodo[i], sread[i]
 }' "$stubs" >"$dir/.stubs"
 
-while IFS='	' read -r file func what pages checks; do
+while IFS='	' read -r file func what pages; do
     f=$dir/$file
     if ! grep -q "^$func(" "$f" 2>/dev/null; then
         echo "exercise: $stubs: $file has no function $func" >&2
         exit 1
     fi
+    # What checks it: the grader's groups that need it (grade.sh).
+    checked=$(awk -F'\t' -v fn="$func()" '
+        !/^#/ && index($1, fn) { split($2, k, "|"); c++; if (!(k[1] in t)) l = l ", " k[1]; t[k[1]] }
+        END { if (c) printf "%d checks of %s", c, substr(l, 3) }' \
+        "lessons/exercises/lesson$n.checks" 2>/dev/null)
+    [ -z "$checked" ] ||
+        checked="Checked by: sudo make grade$n, the groups that name $func(): $checked"
     awk -v func="$func" -v lesson="lesson$n" -v what="$what" \
-        -v pages="$pages" -v lessonnum="$n" '
+        -v pages="$pages" -v lessonnum="$n" -v checked="$checked" '
     function wrap(text, prefix,    out, line, w, i, nw, words) {
         nw = split(text, words, " ")
         line = ""
@@ -157,6 +183,7 @@ while IFS='	' read -r file func what pages checks; do
             printf "    /*\n"
             printf "%s", wrap("TODO " lesson ": " what ".", "     * ")
             printf "%s", wrap("Read: " pages ".", "     * ")
+            if (checked != "") printf "%s", wrap(checked ".", "     * ")
             printf "     */\n"
             printf "%s", params(sig)
             short = substr(what, 1, index(what ":", ":") - 1)
@@ -176,7 +203,7 @@ while IFS='	' read -r file func what pages checks; do
 done <"$dir/.stubs"
 
 # What only the taken-out bodies used is now unused, and -Werror says so:
-# each stub of that file names it, "(void)NAME;", for the student to use.
+# the stub that used it names it, "(void)NAME;", for the student to use.
 i=0
 while [ $i -lt 8 ]; do
     unused=$(LC_ALL=C make -s -C "$dir" run 2>&1 |
@@ -184,10 +211,16 @@ while [ $i -lt 8 ]; do
         sort -u)
     [ -n "$unused" ] || break
     echo "$unused" | while read -r file name; do
-        # In a stub of another function: its own does not count as a use.
-        awk -v name="$name" '
+        # In the stub whose solution used it (the student's code will), or
+        # else the file's first stub; never its own.
+        user=$(cut -f1,2 "$dir/.stubs" | while IFS='	' read -r sf fn; do
+            [ "$sf" = "$file" ] && [ "$fn" != "$name" ] || continue
+            awk -v fn="$fn" '$0 ~ "^" fn "\\(" { f = 1 } f { print } f && /^}/ { exit }' \
+                "$lesson/$file" | grep -qw -- "$name" && { echo "$fn"; break; }
+        done)
+        awk -v name="$name" -v user="$user" '
             /^[A-Za-z_][A-Za-z0-9_]*\(/ { fn = $0; sub(/\(.*/, "", fn) }
-            !done && /^    todo\(/ && fn != name {
+            !done && /^    todo\(/ && fn != name && (user == "" || fn == user) {
                 print "    (void)" name "; /* yours to use */"
                 done = 1
             }
@@ -197,9 +230,11 @@ while [ $i -lt 8 ]; do
     i=$((i + 1))
 done
 # The stubs as `make format` would have them, where clang-format is.
-if command -v clang-format >/dev/null; then
-    clang-format -i $(cut -f1 "$dir/.stubs" | sort -u | sed "s|^|$dir/|")
+files=$(cut -f1 "$dir/.stubs" | sort -u | sed "s|^|$dir/|")
+if command -v clang-format >/dev/null && [ -n "$files" ]; then
+    clang-format -i $files
 fi
+list=$(cut -f1,2 "$dir/.stubs" | sed 's/\t/: /; s/^/  /; s/$/()/')
 rm -f "$dir/.stubs" "$dir/run"
 if ! out=$(LC_ALL=C make -s -C "$dir" run 2>&1); then
     echo "exercise: the copy does not build:" >&2
@@ -207,11 +242,8 @@ if ! out=$(LC_ALL=C make -s -C "$dir" run 2>&1); then
     exit 1
 fi
 rm -f "$dir/run"
-echo "exercise: $dir is lesson $n with $(grep -c '^stub ' "$stubs") functions to write:"
-grep '^stub ' "$stubs" | while read -r _ file func; do
-    echo "  $file: $func()"
-done
+[ -z "$to" ] || exit 0
+echo "exercise: $dir is lesson $n with $(echo "$list" | grep -c .) functions to write:"
+echo "$list"
 echo "Fill in the TODOs, then build and run it: make -C $dir && sudo $dir/run"
-echo "Its tests, the lesson's own:"
-echo "  sudo env RUN=\$PWD/$dir/run LESSON=$n RESULTS=/tmp/results bash \\"
-echo "      lessons/tests/integration/$n-*.sh"
+echo "Then grade it, with the tests of lessons 01..$n: sudo make grade$n"

@@ -6,6 +6,8 @@
 #     <!-- generated: code LESSON-DIR/FILE ITEM -->  one function or table
 #     <!-- generated: matrix -->                  the escape lab's table
 #                                                 (lessons/escapes/matrix)
+#     <!-- generated: exercise NN -->             what make exerciseNN takes
+#                                                 out (lessons/exercises/)
 # and the next "<!-- end generated -->".
 # Usage: mkdiffs.sh            regenerate
 #        mkdiffs.sh --check    exit 1, naming what is stale, if anything is
@@ -53,8 +55,38 @@ escape_matrix() { # lessons/escapes/matrix as a markdown table
     }' lessons/escapes/matrix
 }
 
+exercise() { # exercise NN: make exerciseNN and make gradeNN, for the reader
+    awk -v n="$1" '
+    function out() {
+        if (fn == "") return
+        printf "- `%s()` in [`%s`](%s/%s): %s.\n", fn, file, dir, file, todo
+        fn = ""
+    }
+    /^stub / { out(); file = $2; fn = $3; next }
+    /^todo: / { todo = substr($0, 7); f = 1; next }
+    /^ / && f { todo = todo $0; next }
+    { f = 0 }
+    END { out() }' "lessons/exercises/lesson$1.stubs" >/tmp/mkdiffs.$$
+    dir=$(ls -d lesson"$1"-*)
+    echo "Write the lesson yourself: \`make exercise$1\` copies $dir to"
+    echo "\`exercises/lesson$1/\` with these functions taken out, each a TODO that"
+    echo "says what to write, which pages to read and which tests check it:"
+    echo
+    sed "s|(\([^)]*\)/\([a-z_0-9.]*\))|($dir/\2)|" /tmp/mkdiffs.$$ | sed 's/  */ /g'
+    rm -f /tmp/mkdiffs.$$
+    echo
+    tests="lessons 01 to $1"
+    [ "$1" != 01 ] || tests="lesson 01"
+    echo "Fill them in, then \`sudo make grade$1\`: the tests of $tests"
+    echo "run against your copy and print a line a check, grouped by the function"
+    echo "it needs, the first hint of each failure, and \`score: P/T\`. Your copy"
+    echo "is never overwritten (\`make exercise$1 FORCE=1\` starts over and keeps"
+    echo "the old one beside it)."
+}
+
 emit() {
     case $1 in
+    exercise) exercise "$2" ;;
     diff) lesson_diff "$2" ;;
     code) code_item "$2" "$3" ;;
     matrix) escape_matrix ;;
@@ -67,12 +99,13 @@ tutorial() { # the tutorial with every generated block regenerated
         print
         split($0, w, " ")
         lang = w[3] == "diff" ? "diff" : "c"
-        if (w[3] != "matrix") print "```" lang
+        fenced = w[3] != "matrix" && w[3] != "exercise"
+        if (fenced) print "```" lang
         if (w[4] == "-->") w[4] = ""
         cmd = "sh " self " --emit " w[3] " " w[4] " " (w[5] == "-->" ? "" : w[5])
         while ((cmd | getline l) > 0) print l
         close(cmd)
-        if (w[3] != "matrix") print "```"
+        if (fenced) print "```"
         skip = 1
         next
     }
