@@ -75,6 +75,9 @@ ct_bg() { # ct_bg COMMAND-NAME ARGS...
             pgrep -P "$CT" -x "$want" >/dev/null; }; then
             return 0
         fi
+        # A runtime that has ended will start nothing (a student's that
+        # stopped at a TODO, say): no need to wait out the 15 s.
+        kill -0 "$RT" 2>/dev/null || break
         sleep 0.05
     done
     result FAIL "the container started: $*" "$(tail -n 5 "$TMP/bg.err")"

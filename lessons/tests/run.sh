@@ -2,10 +2,10 @@
 # run.sh: `make test`. Installs what is missing, builds every lesson, then
 # runs the unit tests (cmocka), the integration tests (as root, each
 # feature's file against every lesson that has the feature), the tools'
-# tests (nsgraph; progression and carry; make exercise), the mount,
-# network, cgroup and image tests again in VMs that are pure cgroup v2 and
-# full cgroup v1 hosts on Linux 5.10, 6.1 and 6.12, every lesson's tests
-# on arm64 (lessons/tools/vm/hosts.sh), and the static checks
+# tests (nsgraph; progression and carry; make exercise; make grade), the
+# mount, network, cgroup and image tests again in VMs that are pure
+# cgroup v2 and full cgroup v1 hosts on Linux 5.10, 6.1 and 6.12, every
+# lesson's tests on arm64 (lessons/tools/vm/hosts.sh), and the static checks
 # (progression, generated diffs, format, diagrams). Ends with one line:
 # "N passed, N failed".
 #
@@ -69,6 +69,8 @@ else
 fi
 bash lessons/tests/tools/progression.sh
 bash lessons/tests/tools/exercise.sh
+# make grade: every lesson's solution, skeleton and one stub written.
+bash lessons/tests/tools/grade.sh
 RUN=$TOP/lesson06-unionfs/run LESSON=06 bash lessons/tests/tools/nsgraph.sh
 RUN=$TOP/lesson01-uts/run LESSON=01 bash lessons/tests/tools/nsgraph.sh
 

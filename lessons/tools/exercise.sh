@@ -3,8 +3,11 @@
 # exercises/lessonNN/, a copy of lesson NN for a student to complete: the
 # functions that lessons/exercises/lessonNN.stubs names, the core of what
 # the lesson adds, have their bodies taken out. Each becomes a stub that
-# says what to write and which pages to read, and that stops the program
-# with "TODO lessonNN: ..." when it is reached.
+# says what to write, which pages to read and which checks need it, and
+# that says "TODO lessonNN: ..." when it is reached: a function that
+# returns nothing then returns, and the run goes on without its step, so
+# that each function written can be seen (and graded) alone; one that
+# returns a value, or never returns, stops the program there with 125.
 # Everything else, the earlier lessons' files and the lesson's breadth
 # files, is the solution as it is. The copy builds with the lesson's own
 # Makefile, without a warning, and runs.
@@ -82,31 +85,53 @@ cat >"$dir/todo.h" <<'EOF'
  */
 #ifndef TODO_H
 #define TODO_H
-_Noreturn void todo(const char *lesson, const char *func, const char *what);
+void todo(const char *lesson, const char *func, const char *what);
+_Noreturn void todo_stop(const char *lesson, const char *func,
+                         const char *what);
 #endif
 EOF
 cat >"$dir/todo.c" <<'EOF'
 /*
  * todo.c: what make exercise adds to a lesson's copy (lessons/tools/
- * exercise.sh): a function still to be written says so, and the program
- * stops there with the runtime's status, 125.
+ * exercise.sh): a function still to be written says so each time it is
+ * reached. One that returns nothing returns, and the run goes on without
+ * its step (a container without its hostname, say), so that what the
+ * student has written already can be seen to work; one that must return
+ * a value, or never returns, stops the program with the runtime's
+ * status, 125.
  */
 #include "run.h"
 #include "todo.h"
 
-_Noreturn void
+void
 todo(const char *lesson, const char *func, const char *what)
+{
+    fflush(stdout);
+    fprintf(stderr,
+            "run: TODO %s: %s() is yours to write: %s (the run goes on "
+            "without it)\n",
+            lesson, func, what);
+}
+
+/* After the children end: a runtime that stopped at once would kill its
+   container mid-run (PR_SET_PDEATHSIG), and what the container printed
+   would depend on which was faster. */
+_Noreturn void
+todo_stop(const char *lesson, const char *func, const char *what)
 {
     fflush(stdout);
     fprintf(stderr, "run: TODO %s: %s() is yours to write: %s\n", lesson,
             func, what);
+    while (wait(NULL) > 0 || errno == EINTR)
+        ;
     exit(EXIT_RUNTIME);
 }
 EOF
 
 # Each stub: the function's body, between its "{" and "}" lines at the
 # left margin (the lessons' K&R style), becomes a comment that says what
-# to do, a (void) for each parameter, and todo().
+# to do, a (void) for each parameter, and todo() (todo_stop() where the
+# function must return a value or never returns).
 awk -v lesson="lesson$n" -v dir="$dir" -v only="$only" '
 function flush() {
     if (file == "") return
@@ -175,7 +200,12 @@ while IFS='	' read -r file func what pages; do
         }
         return names
     }
-    state == 0 && $0 ~ "^" func "\\(" { state = 1; sig = $0; print; next }
+    state == 0 && $0 ~ "^" func "\\(" {
+        # void: todo() and the run goes on; a value or _Noreturn: stop.
+        stop = prev !~ /(^|[ \t])void$/ || prev ~ /_Noreturn/
+        state = 1; sig = $0; print; next
+    }
+    { prev = $0 }
     state == 1 {
         if ($0 == "{") {
             state = 2
@@ -188,7 +218,7 @@ while IFS='	' read -r file func what pages; do
             printf "%s", params(sig)
             short = substr(what, 1, index(what ":", ":") - 1)
             gsub(/["\\]/, "", short)
-            printf "    todo(\"%s\", \"%s\", \"%s\");\n", lesson, func, short
+            printf "    todo%s(\"%s\", \"%s\", \"%s\");\n", (stop ? "_stop" : ""), lesson, func, short
             next
         }
         sig = sig " " $0
@@ -220,7 +250,7 @@ while [ $i -lt 8 ]; do
         done)
         awk -v name="$name" -v user="$user" '
             /^[A-Za-z_][A-Za-z0-9_]*\(/ { fn = $0; sub(/\(.*/, "", fn) }
-            !done && /^    todo\(/ && fn != name && (user == "" || fn == user) {
+            !done && /^    todo(_stop)?\(/ && fn != name && (user == "" || fn == user) {
                 print "    (void)" name "; /* yours to use */"
                 done = 1
             }

@@ -73,7 +73,8 @@ limited() {
     setsid "$@" >"$out" 2>&1 &
     pid=$!
     SESSION=$pid
-    setsid sh -c "sleep $secs && kill -KILL -- -$pid" >/dev/null 2>&1 &
+    # dash's kill takes "-9 -PGID" (not "-KILL -- -PGID").
+    setsid sh -c "sleep $secs && kill -9 -$pid" >/dev/null 2>&1 &
     timer=$!
     wait "$pid"
     rc=$?
