@@ -46,7 +46,7 @@ expect_eq "  ... the deleted base file is a whiteout there (char 0/0)" \
 expect_eq "  ... --keep kept the upper dir alone" "upper" "$(ls "$CONTAINERS/t06-keep")"
 rm -rf "$CONTAINERS/t06-keep"
 
-ct --image "$IMAGE" true
+ct -v --image "$IMAGE" true
 expect_match "layers are unpacked once, then shared from the cache" \
     'already unpacked in the cache' "$ERR"
 # The first one lives until it is stopped: on a slow host (an emulator)
