@@ -170,9 +170,9 @@ void
 disconnect_net(void)
 {
     if (net.host_if[0] != '\0')
-        say("%s goes with the container's network namespace: the kernel "
-            "deletes the pair in the background",
-            net.host_if);
+        tell("%s goes with the container's network namespace: the kernel "
+             "deletes the pair in the background",
+             net.host_if);
 }
 
 /* Inside the container, its own netlink socket sees only lo and eth0. */

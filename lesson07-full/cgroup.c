@@ -195,18 +195,24 @@ setup_cgroups(void)
 void
 join_cgroups(pid_t pid)
 {
-    char v[24];
+    char v[24], none[128] = "";
+    int c;
 
     snprintf(v, sizeof(v), "%d", (int)pid);
+    for (c = 0; cg.mode != CG_V2 && c < C_N; c++)
+        if (cg.mnt[c][0] == '\0')
+            snprintf(none + strlen(none), sizeof(none) - strlen(none), " %s",
+                     cg_ctl[c]);
     if (cg.mode != CG_V2)
         join_cgroups_v1(v);
     else
         cg_must(cg.v2, "cgroup.procs", v);
-    say("cgroup %s: the child joined %s%s before it runs anything, so all "
-        "it starts is limited: %s",
+    say("cgroup %s: made %s%s and moved the child in, before it runs "
+        "anything: all it starts is limited by %s%s%s",
         cg.mode == CG_V2       ? "v2"
         : cg.mode == CG_HYBRID ? "v1, hybrid"
                                : "v1",
         cg.mode == CG_V2 ? cg.v2 : cfg.name,
-        cg.mode == CG_V2 ? "" : ", its cgroup in each hierarchy", cg_limits());
+        cg.mode == CG_V2 ? "" : " in each hierarchy", cg_limits(),
+        none[0] != '\0' ? "; not by (no hierarchy on this host):" : "", none);
 }

@@ -28,6 +28,17 @@ else
     result FAIL "IPC: ipcmk makes a message queue on the host"
 fi
 
+# The narration of a plain run on the demo image, everything together: a
+# projector's screen, at most 30 lines on any host (cgroup v2, hybrid,
+# v1); -v has every system call and file besides.
+ct true
+n=$(printf '%s\n' "$ERR" | grep -c .)
+expect_true "the default narration of a plain run: $n lines, at most 30" \
+    test "$n" -le 30
+ct -v true
+expect_true "  ... -v: $(printf '%s\n' "$ERR" | grep -c .) lines, more" \
+    test "$(printf '%s\n' "$ERR" | grep -c .)" -gt "$n"
+
 # The user namespace: root inside, UID 100000 outside.
 ct_bg sleep -q --net none sleep 30
 expect_match "user namespace: the container's root is UID 100000 on the host" \
