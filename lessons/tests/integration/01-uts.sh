@@ -17,7 +17,7 @@ expect_true "  ... and is not the host's $(readlink /proc/self/ns/uts)" \
     test "$OUT" != "$(readlink /proc/self/ns/uts)"
 
 ct -v true
-expect_match "narration (-v) shows the child's /proc/PID/ns/uts, a new one" \
+expect_match "narration shows the child's /proc/PID/ns/uts, a new one" \
     'ns/uts +-> uts:\[[0-9]+\] .*a new namespace' "$ERR"
 expect_match "narration names the syscall: sethostname" 'sethostname' "$ERR"
 expect_no_match "no colour when stderr is not a tty" $'\033' "$ERR"

@@ -18,7 +18,7 @@ expect_match "a default route via the host's end" \
     '^default via 172\.30\.[0-9]+\.1 dev eth0' "$OUT"
 
 ct -v --ip 172.30.201.2/24 true
-expect_match "narration (-v): the netlink request and its ip command" \
+expect_match "narration: the netlink request and its ip command" \
     'RTM_NEWLINK = ip link add cl-[0-9]+ type veth peer name eth0 netns' \
     "$ERR"
 expect_match "  ... the address" \

@@ -54,7 +54,7 @@ fi
 ct_bg sleep -v sleep 5
 expect_eq "pids: without --pids-limit, pids.max is 2048" 2048 \
     "$(cat "$(cgfile pids pids.max)")"
-expect_match "  ... and the narration (-v) says it is the default" \
+expect_match "  ... and the narration says it is the default" \
     'pids.max 2048: the default' "$(cat "$TMP/bg.err")"
 expect_eq "  ... (its record is root's alone: 0600)" 600 \
     "$(stat -c %a "/run/container-lessons/cl-$RT.ct")"
