@@ -413,12 +413,13 @@ END
 fi
 
 # The runtime killed with SIGKILL at points of its start-up: the container
-# dies with it, and --cleanup leaves nothing with the prefix.
+# dies with it, and --cleanup leaves nothing with the prefix. The points
+# are system calls: -v narrates each.
 for point in 'clone\(CLONE_NEWUSER' 'cgroup.procs' 'RTM_NEWLINK = ip link add' \
     'mount -t overlay' 'child: mount -t proc'; do
     rm -f "$TMP/fifo"
     mkfifo "$TMP/fifo"
-    "$RUN" --name t07-kill sleep 30 2>"$TMP/fifo" >/dev/null &
+    "$RUN" -v --name t07-kill sleep 30 2>"$TMP/fifo" >/dev/null &
     rt=$!
     seen=no
     while IFS= read -r line; do
