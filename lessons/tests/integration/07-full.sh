@@ -6,6 +6,18 @@
 . "$(dirname "$0")/../lib.sh"
 DEFAULT_CAPS=00000000a80425fb # Docker's 14: capabilities(7) bits
 
+# The narration of a plain run on the demo image, everything together: a
+# projector's screen, at most 30 lines on any host (cgroup v2, hybrid,
+# v1); -v has every system call and file besides. First, before any
+# runtime here is killed: the next start would say what it reclaims.
+ct true
+n=$(printf '%s\n' "$ERR" | grep -c .)
+expect_true "the default narration of a plain run: $n lines, at most 30" \
+    test "$n" -le 30
+ct -v true
+expect_true "  ... -v: $(printf '%s\n' "$ERR" | grep -c .) lines, more" \
+    test "$(printf '%s\n' "$ERR" | grep -c .)" -gt "$n"
+
 # IPC: a System V message queue made on the host is not seen inside, and
 # one made inside is not seen on the host.
 KEY=4c070001
@@ -27,17 +39,6 @@ if hostq=$(ipcmk -Q -p 0600 | awk '{print $NF}') && [ -n "$hostq" ]; then
 else
     result FAIL "IPC: ipcmk makes a message queue on the host"
 fi
-
-# The narration of a plain run on the demo image, everything together: a
-# projector's screen, at most 30 lines on any host (cgroup v2, hybrid,
-# v1); -v has every system call and file besides.
-ct true
-n=$(printf '%s\n' "$ERR" | grep -c .)
-expect_true "the default narration of a plain run: $n lines, at most 30" \
-    test "$n" -le 30
-ct -v true
-expect_true "  ... -v: $(printf '%s\n' "$ERR" | grep -c .) lines, more" \
-    test "$(printf '%s\n' "$ERR" | grep -c .)" -gt "$n"
 
 # The user namespace: root inside, UID 100000 outside.
 ct_bg sleep -q --net none sleep 30
