@@ -13,7 +13,8 @@
  *                        sethostname(2) in the child, the wait
  *          namespaces.c  the namespaces as rows: clone(2)'s flags, and the
  *                        child's beside the host's in /proc/PID/ns
- *          narrate.c     say() and die(): a line a step, and errors that
+ *          narrate.c     say(), tell() and die(): a line a step (its
+ *                        every system call with -v), and errors that
  *                        name their fix
  *          options.c     the command line
  *          run.h         what the files share

@@ -38,6 +38,7 @@ struct config {
     const char *hostname; /* the container's hostname */
     char **argv;          /* the container's command, NULL-terminated */
     int quiet;            /* -q: no narration */
+    int verbose;          /* -v: every system call and file too */
 };
 
 /* One option: a row of a table (options.c). The help is made of the rows,
@@ -70,6 +71,7 @@ void init_color(void);
 /* Checked like printf(3): the compiler warns when the arguments do not
    match the format. */
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die(int err, const char *fix, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void report(int err, const char *fix, const char *fmt, va_list ap);

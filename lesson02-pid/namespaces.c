@@ -60,7 +60,8 @@ ns_link(pid_t pid, const char *ns, char *buf, size_t size)
 void
 show_namespaces(pid_t child)
 {
-    char host[64], cont[64];
+    char host[64], cont[64], made[128] = "", kept[128] = "";
+    char *list;
     size_t i;
 
     for (i = 0; i < N_NAMESPACES; i++) {
@@ -71,7 +72,13 @@ show_namespaces(pid_t child)
             continue; /* not in this kernel: said where it is made */
         ns_link(getpid(), ns, host, sizeof(host));
         ns_link(child, ns, cont, sizeof(cont));
-        say("/proc/%d/ns/%-4s -> %-20s (host: %s%s)", (int)child, ns, cont,
-            host, strcmp(host, cont) == 0 ? ", shared" : ", a new namespace");
+        tell("/proc/%d/ns/%-4s -> %-20s (host: %s%s)", (int)child, ns, cont,
+             host, strcmp(host, cont) == 0 ? ", shared" : ", a new namespace");
+        list = strcmp(host, cont) == 0 ? kept : made;
+        snprintf(list + strlen(list), sizeof(made) - strlen(list), "%s%s",
+                 list[0] != '\0' ? " " : "", ns);
     }
+    say("/proc/%d/ns: new namespaces for the child: %s (their inodes are "
+        "not the host's)%s%s",
+        (int)child, made, kept[0] != '\0' ? "; still the host's: " : "", kept);
 }

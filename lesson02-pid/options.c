@@ -69,6 +69,9 @@ run_check(struct config *c)
 
 static const struct opt run_rows[] = {
     {"quiet", 'q', NULL, "no narration", opt_flag, FIELD(quiet)},
+    {"verbose", 'v', NULL,
+     "narrate every system call and file, not only\none line a step", opt_flag,
+     FIELD(verbose)},
     {"hostname", 0, "NAME", "the container's hostname (default: container)",
      opt_string, FIELD(hostname)},
     {0},

@@ -83,9 +83,10 @@ cleanup(void)
             continue;
         for (ports = 0, j = 0; j < n_links; j++)
             ports += links[j].master == links[i].index;
-        if (ports == 0)
+        if (ports == 0) {
             link_delete(fd, links[i].index, links[i].name);
-        else
+            say("removed the bridge %s: no container is on it", links[i].name);
+        } else
             say("kept %s: %d container(s) still on it", links[i].name, ports);
     }
     close(fd);

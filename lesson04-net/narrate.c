@@ -1,7 +1,7 @@
 /*
- * narrate.c: narration and errors: say() tells each step, die() a failure
- * with the step, the errno text and its fix; colour only on a terminal,
- * NO_COLOR honoured.
+ * narrate.c: narration and errors: say() tells each step of the story,
+ * tell() its detail (with -v), die() a failure with the step, the errno
+ * text and its fix; colour only on a terminal, NO_COLOR honoured.
  *
  * From lesson01-uts on. Read: errno(3), strerror(3), isatty(3).
  */
@@ -26,25 +26,47 @@ paint(const char *code)
     return color ? code : "";
 }
 
-/* Narrate one step: what is done, with which syscall or file, and why.
-   One write(2) a line, so that lines written at once (by the init and the
-   command, say) do not mix. */
+/* One line of narration after MARK: one write(2) a line, so that lines
+   written at once (by the init and the command, say) do not mix. */
+static void
+narrate(const char *mark, const char *fmt, va_list ap)
+{
+    char line[1024];
+    int n;
+
+    n = snprintf(line, sizeof(line) - 1, "%s%s%s ", paint("\033[1;36m"), mark,
+                 paint("\033[0m"));
+    vsnprintf(line + n, sizeof(line) - 1 - n, fmt, ap);
+    strcat(line, "\n");
+    (void)!write(STDERR_FILENO, line, strlen(line));
+}
+
+/* The narration has two depths. say() tells one step of the story, what is
+   done and why, in a line: what a class reads on a projector. */
 void
 say(const char *fmt, ...)
 {
-    char line[1024];
     va_list ap;
-    int n;
 
     if (cfg.quiet)
         return;
-    n = snprintf(line, sizeof(line) - 1, "%s==>%s ", paint("\033[1;36m"),
-                 paint("\033[0m"));
     va_start(ap, fmt);
-    vsnprintf(line + n, sizeof(line) - 1 - n, fmt, ap);
+    narrate("==>", fmt, ap);
     va_end(ap);
-    strcat(line, "\n");
-    (void)!write(STDERR_FILENO, line, strlen(line));
+}
+
+/* tell() is a step's detail, printed only with -v: each system call and
+   file, for study. A step told in detail ends with its say(), the sum. */
+void
+tell(const char *fmt, ...)
+{
+    va_list ap;
+
+    if (cfg.quiet || !cfg.verbose)
+        return;
+    va_start(ap, fmt);
+    narrate("  -", fmt, ap);
+    va_end(ap);
 }
 
 /* The usual fix for an errno, when the caller knows no better one. */

@@ -22,7 +22,7 @@ cg_mkdir(const char *dir)
             die(errno, NULL, "mkdir %s", dir);
         return 0;
     }
-    say("mkdir %s", dir);
+    tell("mkdir %s", dir);
     return 1;
 }
 
@@ -152,8 +152,8 @@ apply_pids(void)
     if (dir == NULL || cfg.lim.pids == -1)
         return;
     if (cfg.lim.pids == 0)
-        say("pids.max " DEFAULT_PIDS_TEXT ": the default, as podman's: a "
-            "fork bomb stops there (--pids-limit N or max)");
+        tell("pids.max " DEFAULT_PIDS_TEXT ": the default, as podman's: a "
+             "fork bomb stops there (--pids-limit N or max)");
     snprintf(v, sizeof(v), "%ld", cfg.lim.pids ? cfg.lim.pids : DEFAULT_PIDS);
     cg_must(dir, "pids.max", v);
 }
@@ -164,10 +164,10 @@ void
 setup_cgroups(void)
 {
     cg.mode = cgroup_mode();
-    say("statfs(/sys/fs/cgroup): cgroup %s",
-        cg.mode == CG_V2       ? "v2"
-        : cg.mode == CG_HYBRID ? "v1, hybrid (and an empty v2)"
-                               : "v1");
+    tell("statfs(/sys/fs/cgroup): cgroup %s",
+         cg.mode == CG_V2       ? "v2"
+         : cg.mode == CG_HYBRID ? "v1, hybrid (and an empty v2)"
+                                : "v1");
     find_hierarchies();
     if (cg.mode == CG_V2 && cg.v2_mnt[0] == '\0')
         die(0, "see `make doctor`", "no cgroup2 at /sys/fs/cgroup");
@@ -190,16 +190,29 @@ setup_cgroups(void)
 }
 
 /* Move the child in: one write to cgroup.procs per cgroup, before it
-   execs, so that nothing it runs escapes the limits. */
+   execs, so that nothing it runs escapes the limits. The story's line
+   sums up the cgroups made and joined, and the limits written. */
 void
 join_cgroups(pid_t pid)
 {
-    char v[24];
+    char v[24], none[128] = "";
+    int c;
 
     snprintf(v, sizeof(v), "%d", (int)pid);
-    if (cg.mode != CG_V2) {
+    for (c = 0; cg.mode != CG_V2 && c < C_N; c++)
+        if (cg.mnt[c][0] == '\0')
+            snprintf(none + strlen(none), sizeof(none) - strlen(none), " %s",
+                     cg_ctl[c]);
+    if (cg.mode != CG_V2)
         join_cgroups_v1(v);
-        return;
-    }
-    cg_must(cg.v2, "cgroup.procs", v);
+    else
+        cg_must(cg.v2, "cgroup.procs", v);
+    say("cgroup %s: made %s%s and moved the child in, before it runs "
+        "anything: all it starts is limited by %s%s%s",
+        cg.mode == CG_V2       ? "v2"
+        : cg.mode == CG_HYBRID ? "v1, hybrid"
+                               : "v1",
+        cg.mode == CG_V2 ? cg.v2 : cfg.name,
+        cg.mode == CG_V2 ? "" : " in each hierarchy", cg_limits(),
+        none[0] != '\0' ? "; not by (no hierarchy on this host):" : "", none);
 }

@@ -95,6 +95,8 @@ void unmount_private(void);
 void mount_missing_hierarchies(void);
 
 /* cgroup_files.c */
+void cg_note(const char *file, const char *value);
+const char *cg_limits(void);
 int cg_write(const char *dir, const char *file, const char *value);
 void cg_must(const char *dir, const char *file, const char *value);
 const char *cg_read(const char *dir, const char *file);

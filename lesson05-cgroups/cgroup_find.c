@@ -176,7 +176,7 @@ mount_missing_hierarchies(void)
         "hugetlb",          "blkio",   "cpu,cpuacct",
         "cpuset",           "devices", "freezer",
         "memory",           "pids"};
-    char dir[PATH_MAX];
+    char dir[PATH_MAX], mounted[256] = "";
     size_t g;
     int c, missing;
 
@@ -198,9 +198,9 @@ mount_missing_hierarchies(void)
                 die(errno, NULL, "a private tmpfs on %s", cg.priv);
             cg.priv_owner = getpid();
             atexit(unmount_private);
-            say("unshare(CLONE_NEWNS): the runtime mounts what the host "
-                "lacks in a mount namespace of its own, on %s",
-                cg.priv);
+            tell("unshare(CLONE_NEWNS): the runtime mounts what the host "
+                 "lacks in a mount namespace of its own, on %s",
+                 cg.priv);
         }
         join(dir, cg.priv, "/", groups[g]);
         if (mkdir(dir, 0755) == -1)
@@ -222,10 +222,16 @@ mount_missing_hierarchies(void)
                                                    : "");
             continue;
         }
-        say("mount -t cgroup -o %s cgroup %s: the host had not mounted it",
-            groups[g], dir);
+        tell("mount -t cgroup -o %s cgroup %s: the host had not mounted it",
+             groups[g], dir);
+        snprintf(mounted + strlen(mounted), sizeof(mounted) - strlen(mounted),
+                 " %s", groups[g]);
         for (c = 0; c < C_N; c++)
             if (has_word(groups[g], cg_ctl[c]))
                 snprintf(cg.mnt[c], PATH_MAX, "%s", dir);
     }
+    if (mounted[0] != '\0')
+        say("the runtime mounts the v1 hierarchies the host lacks,%s, in a "
+            "mount namespace of its own: the host sees none of them",
+            mounted);
 }

@@ -68,7 +68,7 @@ cg_rmdir(const char *dir, const char *freezer)
 
     for (i = 0; i < 50; i++) {
         if (rmdir(dir) == 0) {
-            say("rmdir %s", dir);
+            tell("rmdir %s", dir);
             return;
         }
         if (errno == ENOENT)

@@ -42,6 +42,7 @@ struct config {
     const char *hostname;   /* the container's hostname */
     char **argv;            /* the container's command, NULL-terminated */
     int quiet;              /* -q: no narration */
+    int verbose;            /* -v: every system call and file too */
     int init;               /* --init: our own init is PID 1 */
     const char *rootfs;     /* --rootfs: the container's root directory */
     int chroot;             /* --chroot: chroot(2) instead of pivot_root(2) */
@@ -89,6 +90,7 @@ void warn(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Checked like printf(3): the compiler warns when the arguments do not
    match the format. */
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die(int err, const char *fix, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void report(int err, const char *fix, const char *fmt, va_list ap);

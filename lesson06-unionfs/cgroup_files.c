@@ -6,7 +6,58 @@
  */
 #include "run.h"
 
-/* echo VALUE > DIR/FILE, narrated so. Returns 0 or the errno. */
+/* The limits written, each file once with its first value and how many
+   values it took (a device rule a value), for the story's line. */
+static struct {
+    char file[48], value[48];
+    int n;
+} limits[24];
+static int n_limits;
+
+/* Note FILE's VALUE as a limit; cgroup.* (joining, delegating, killing)
+   and freezing are none. */
+void
+cg_note(const char *file, const char *value)
+{
+    int i;
+
+    if (strncmp(file, "cgroup.", 7) == 0 || strcmp(file, "freezer.state") == 0)
+        return;
+    for (i = 0; i < n_limits && strcmp(limits[i].file, file) != 0; i++)
+        ;
+    if (i == n_limits) {
+        if (n_limits == (int)(sizeof(limits) / sizeof(limits[0])))
+            return;
+        snprintf(limits[i].file, sizeof(limits[i].file), "%s", file);
+        snprintf(limits[i].value, sizeof(limits[i].value), "%s", value);
+        n_limits++;
+    }
+    if (limits[i].n == 0 || strcmp(limits[i].value, value) != 0)
+        limits[i].n++;
+}
+
+/* The limits noted: "pids.max 2048, devices.allow (12 values)". */
+const char *
+cg_limits(void)
+{
+    static char text[1024];
+    size_t len;
+    int i;
+
+    text[0] = '\0';
+    for (i = 0; i < n_limits; i++) {
+        len = strlen(text);
+        if (limits[i].n == 1)
+            snprintf(text + len, sizeof(text) - len, "%s%.47s %.47s",
+                     i > 0 ? ", " : "", limits[i].file, limits[i].value);
+        else
+            snprintf(text + len, sizeof(text) - len, "%s%.47s (%d values)",
+                     i > 0 ? ", " : "", limits[i].file, limits[i].n);
+    }
+    return n_limits > 0 ? text : "nothing (no controller)";
+}
+
+/* echo VALUE > DIR/FILE, narrated so (with -v). Returns 0 or the errno. */
 int
 cg_write(const char *dir, const char *file, const char *value)
 {
@@ -14,12 +65,14 @@ cg_write(const char *dir, const char *file, const char *value)
     int fd, err = 0;
 
     snprintf(path, sizeof(path), "%s/%s", dir, file);
-    say("%secho \"%s\" > %s", side, value, path);
+    tell("%secho \"%s\" > %s", side, value, path);
     fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd == -1 || write(fd, value, strlen(value)) == -1)
         err = errno;
     if (fd != -1)
         close(fd);
+    if (err == 0)
+        cg_note(file, value);
     return err;
 }
 

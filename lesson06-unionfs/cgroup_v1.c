@@ -40,9 +40,9 @@ create_cgroups_v1(FILE *rec)
                 "no devices cgroup on this host: the container could open "
                 "any device");
         if (cg.mnt[c][0] == '\0') {
-            say("no %s hierarchy on this host: the container is not "
-                "limited by it",
-                cg_ctl[c]);
+            tell("no %s hierarchy on this host: the container is not "
+                 "limited by it",
+                 cg_ctl[c]);
             continue;
         }
         /* Co-mounted controllers share one cgroup. */

@@ -170,15 +170,16 @@ void
 disconnect_net(void)
 {
     if (net.host_if[0] != '\0')
-        say("%s goes with the container's network namespace: the kernel "
-            "deletes the pair in the background",
-            net.host_if);
+        tell("%s goes with the container's network namespace: the kernel "
+             "deletes the pair in the background",
+             net.host_if);
 }
 
 /* Inside the container, its own netlink socket sees only lo and eth0. */
 void
 configure_net(void)
 {
+    char gw[INET_ADDRSTRLEN];
     int fd, err;
 
     fd = nl_open();
@@ -192,4 +193,12 @@ configure_net(void)
         route_add_default(fd, net.gw, "eth0");
     }
     close(fd);
+    if (cfg.net == NET_NONE)
+        say("child: lo is up, and alone: a network namespace with no way "
+            "out");
+    else /* inet_ntoa() has one buffer: the gateway's address goes in gw */
+        say("child: lo and eth0 are up, eth0 is %s/%d, the default route "
+            "goes via %s: over rtnetlink, as ip(8) does",
+            inet_ntoa(net.addr), net.prefix,
+            inet_ntop(AF_INET, &net.gw, gw, sizeof(gw)));
 }

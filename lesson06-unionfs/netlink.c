@@ -136,7 +136,7 @@ nl_talk(int fd, struct nlmsghdr *req, const char *ip_cmd,
     req->nlmsg_seq = ++seq;
     req->nlmsg_flags |= each ? NLM_F_DUMP : NLM_F_ACK;
     if (ip_cmd != NULL)
-        say("%snetlink %s = %s", side, types[req->nlmsg_type], ip_cmd);
+        tell("%snetlink %s = %s", side, types[req->nlmsg_type], ip_cmd);
     if (send(fd, req, req->nlmsg_len, 0) == -1)
         die(errno, NULL, "send to netlink: %s", types[req->nlmsg_type]);
     nl_why[0] = '\0';

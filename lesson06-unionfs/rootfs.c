@@ -149,13 +149,14 @@ make_dev(void)
     }
     if (mkdir("dev/pts", 0755) == -1 || mkdir("dev/shm", 01777) == -1)
         die(errno, NULL, "mkdir /dev/pts, /dev/shm");
-    say("child: mknod /dev/{null,zero,full,random,urandom,tty}, "
-        "/dev/ptmx -> pts/ptmx");
+    tell("child: mknod /dev/{null,zero,full,random,urandom,tty}, "
+         "/dev/ptmx -> pts/ptmx");
 }
 
 static void
 mount_kernel_fs(void)
 {
+    char list[128] = "";
     size_t i;
 
     for (i = 0; i < sizeof(kernel_fs) / sizeof(kernel_fs[0]); i++) {
@@ -167,10 +168,16 @@ mount_kernel_fs(void)
                                   "/tmp directories (make rootfs has them)"
                                 : NULL,
                 "mount %s on /%s", m->type, m->target);
-        say("child: mount -t %s /%s: %s", m->type, m->target, m->why);
+        tell("child: mount -t %s /%s: %s", m->type, m->target, m->why);
+        snprintf(list + strlen(list), sizeof(list) - strlen(list), " /%s",
+                 m->target);
         if (strcmp(m->target, "dev") == 0)
             make_dev();
     }
+    say("child: the kernel's filesystems, the container's own:%s (the "
+        "processes of its PID namespace, a read-only /sys, a /dev of a few "
+        "nodes and no disks)",
+        list);
 }
 
 /* Refuse to touch any mount outside a new mount namespace, then make

@@ -76,6 +76,7 @@ attach_dev_prog(const char *dir)
 {
     static char log[65536];
     struct bpf_insn prog[8 + 12 * MAX_DEV_RULES];
+    char what[48];
     union bpf_attr attr;
     int fd, cgfd, n;
 
@@ -103,9 +104,11 @@ attach_dev_prog(const char *dir)
     if (cgfd == -1 ||
         syscall(SYS_bpf, BPF_PROG_ATTACH, &attr, sizeof(attr)) == -1)
         die(errno, NULL, "bpf(BPF_PROG_ATTACH, BPF_CGROUP_DEVICE) to %s", dir);
-    say("bpf(BPF_PROG_LOAD) a %d-instruction device filter, "
-        "bpf(BPF_PROG_ATTACH) it to %s: it goes with the cgroup",
-        n, dir);
+    tell("bpf(BPF_PROG_LOAD) a %d-instruction device filter, "
+         "bpf(BPF_PROG_ATTACH) it to %s: it goes with the cgroup",
+         n, dir);
+    snprintf(what, sizeof(what), "a BPF filter of %d instructions", n);
+    cg_note("devices", what);
     close(cgfd);
     close(fd);
 }

@@ -8,6 +8,7 @@
 #include "run.h"
 
 struct image img;
+static int unpacked_now; /* layers unpacked by this run, for the story */
 
 /* rm -r PATH, not crossing into other filesystems' mounts. */
 static int
@@ -110,8 +111,8 @@ cache_layer(const char *tar, char *dir)
     hex[64] = '\0';
     join(dir, img.cache, "/", hex);
     if (access(dir, F_OK) == 0) {
-        say("layer %s: sha256 %.12s..., already unpacked in the cache", tar,
-            hex);
+        tell("layer %s: sha256 %.12s..., already unpacked in the cache", tar,
+             hex);
         close(fd);
         return;
     }
@@ -132,7 +133,8 @@ cache_layer(const char *tar, char *dir)
         if (access(dir, F_OK) != 0)
             die(errno, NULL, "rename %s %s", tmp, dir);
     }
-    say("layer %s: sha256 %.12s..., unpacked into %s", tar, hex, dir);
+    tell("layer %s: sha256 %.12s..., unpacked into %s", tar, hex, dir);
+    unpacked_now++;
 }
 
 /* The image: a manifest with one layer tar a line, bottom first, names
@@ -176,10 +178,13 @@ load_image(void)
     if (mkdir(img.cache, 0700) == -1 && errno != EEXIST)
         die(errno, NULL, "mkdir %s", img.cache);
     if (cfg.userns)
-        say("layers for the user namespace: owners shifted by %lu, in %s",
-            map_id(0, 1), img.cache);
+        tell("layers for the user namespace: owners shifted by %lu, in %s",
+             map_id(0, 1), img.cache);
     for (i = 0; i < img.n; i++)
         cache_layer(tars[i], img.layer[i]);
+    say("image %s: %d layer tars, named by their sha256 in %s: %d unpacked "
+        "now, %d found there unpacked already",
+        cfg.image, img.n, img.cache, unpacked_now, img.n - unpacked_now);
 }
 
 /*

@@ -76,8 +76,8 @@ mask_paths(void)
     }
     if (cpus != NULL)
         closedir(cpus);
-    say("child: masked /proc/kcore, /proc/keys, /proc/interrupts, "
-        "/sys/firmware, ...: /dev/null or an empty tmpfs over them");
+    tell("child: masked /proc/kcore, /proc/keys, /proc/interrupts, "
+         "/sys/firmware, ...: /dev/null or an empty tmpfs over them");
     for (i = 0; i < sizeof(readonly_paths) / sizeof(readonly_paths[0]); i++) {
         if (statvfs(readonly_paths[i], &sv) == -1)
             continue;
@@ -91,6 +91,9 @@ mask_paths(void)
             mount(NULL, readonly_paths[i], NULL, flags, NULL) == -1)
             die(errno, NULL, "make %s read-only", readonly_paths[i]);
     }
-    say("child: read-only /proc/sys, /proc/sysrq-trigger, /proc/irq, "
-        "/proc/bus, /proc/fs: core_pattern and sysrq are the host's");
+    tell("child: read-only /proc/sys, /proc/sysrq-trigger, /proc/irq, "
+         "/proc/bus, /proc/fs: core_pattern and sysrq are the host's");
+    say("child: /proc/kcore, /proc/keys, /sys/firmware, ... masked, "
+        "/proc/sys, /proc/sysrq-trigger, ... read-only: the host's kernel "
+        "is not the container's to read or to tune");
 }

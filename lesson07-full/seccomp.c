@@ -628,9 +628,11 @@ load_seccomp(void)
 
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
         die(errno, NULL, "prctl(PR_SET_NO_NEW_PRIVS)");
-    say("%sprctl(PR_SET_NO_NEW_PRIVS, 1): no exec gains privileges now", side);
+    tell("%sprctl(PR_SET_NO_NEW_PRIVS, 1): no exec gains privileges now", side);
     if (!cfg.seccomp) {
-        say("%s--seccomp off: every system call is allowed", side);
+        say("%sno_new_privs: no exec gains privileges now; --seccomp off: "
+            "every system call is allowed",
+            side);
         return;
     }
     fprog.len = (unsigned short)build_seccomp(prog, cfg.caps);
@@ -638,8 +640,8 @@ load_seccomp(void)
         die(errno,
             errno == EINVAL ? "the kernel lacks CONFIG_SECCOMP_FILTER" : NULL,
             "prctl(PR_SET_SECCOMP)");
-    say("%sseccomp: a %d-instruction BPF filter, Docker's allow-list (%d "
-        "calls, %d more with a capability): keyctl, bpf, "
+    say("%sno_new_privs, then seccomp: a %d-instruction BPF filter, Docker's "
+        "allow-list (%d calls, %d more with a capability): keyctl, bpf, "
         "unshare(CLONE_NEW*), socket(AF_VSOCK), ... fail with EPERM, "
         "io_uring and the calls not on it with ENOSYS",
         side, fprog.len, N_OF(allowed_syscalls), N_OF(cap_syscalls));

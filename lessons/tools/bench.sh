@@ -126,10 +126,10 @@ unshare -m -n bash -c '
     ip link set lo up
     exec "$1/bench" "$2" "$1/variants"' bench "$OUT" "$ROUNDS" >"$OUT/results"
 
-# Where lesson07's time goes: its narration, each line timed as it
-# arrives (bench --timeline), in the run of median length of 11.
+# Where lesson07's time goes: its narration in detail (-v), each line
+# timed as it arrives (bench --timeline), in the run of median length of 11.
 for i in $(seq 11); do
-    unshare -n "$OUT/bench" --timeline "$L07" /bin/true >"$OUT/timeline-$i"
+    unshare -n "$OUT/bench" --timeline "$L07" -v /bin/true >"$OUT/timeline-$i"
 done
 median_run=$(for i in $(seq 11); do echo "$(tail -n1 "$OUT/timeline-$i" | awk '{print $1}') $i"; done |
     sort -n | sed -n 6p | cut -d' ' -f2)
@@ -196,7 +196,7 @@ status=$?
     printf 'One run with its narration (the median of 11), each line timed as it arrived; the\n'
     printf 'steps that took 0.3 ms or more since the line before:\n\n'
     printf '| at ms | took ms | the step that ends with this line |\n|---|---|---|\n'
-    awk '{ d = $1 - prev; prev = $1; $1 = ""; sub(/^ +(==> )?/, "")
+    awk '{ d = $1 - prev; prev = $1; $1 = ""; sub(/^ +(==> |- )?/, "")
            gsub(/\|/, "/"); if (length($0) > 90) $0 = substr($0, 1, 87) "..."
            if (d >= 0.3) printf "| %.1f | %.1f | %s |\n", prev, d, $0 }' "$OUT/timeline"
 } >>"$OUT/report.md"

@@ -16,13 +16,37 @@ expect_match "the container's UTS inode differs from the host's" \
 expect_true "  ... and is not the host's $(readlink /proc/self/ns/uts)" \
     test "$OUT" != "$(readlink /proc/self/ns/uts)"
 
-ct true
+ct -v true
 expect_match "narration shows the child's /proc/PID/ns/uts, a new one" \
     'ns/uts +-> uts:\[[0-9]+\] .*a new namespace' "$ERR"
 expect_match "narration names the syscall: sethostname" 'sethostname' "$ERR"
 expect_no_match "no colour when stderr is not a tty" $'\033' "$ERR"
 ct -q true
 expect_eq "-q silences the narration" "" "$ERR"
+ct -q -v true
+expect_eq "  ... even with -v" "" "$ERR"
+
+# Two depths: by default a line a step of the story (a projector's
+# screenful), with -v every system call and file too (for study). The
+# bound is the lesson's steps on a plain run, on any cgroup host.
+max_lines() { case $LESSON in 01) echo 7 ;; 02) echo 10 ;; 03) echo 12 ;;
+    04) echo 14 ;; 05) echo 19 ;; 06) echo 19 ;; *) echo 30 ;; esac; }
+ct true
+story=$ERR
+n=$(printf '%s\n' "$story" | grep -c .)
+expect_true "the default narration of a plain run: $n lines, at most $(max_lines)" \
+    test "$n" -le "$(max_lines)"
+expect_no_match "  ... each a step of the story (==>), no detail" '^(  -|[^=])' \
+    "$story"
+ct -v true
+detail=$(printf '%s\n' "$ERR" | grep -c '^  - ')
+expect_true "-v adds the detail: $detail lines more than the story's $n" \
+    test "$(printf '%s\n' "$ERR" | grep -c .)" -gt "$n" -a "$detail" -gt 0
+# (Numbers aside, PIDs and inodes; in any order, the child's and the
+# runtime's lines may interleave.)
+expect_eq "  ... and keeps every line of the story" \
+    "$(printf '%s\n' "$story" | sed 's/[0-9][0-9]*/N/g' | sort)" \
+    "$(printf '%s\n' "$ERR" | grep -v '^  - ' | sed 's/[0-9][0-9]*/N/g' | sort)"
 tty_out=$(script -qec "$RUN true" /dev/null </dev/null 2>&1)
 expect_match "colour on a tty" $'\033\\[' "$tty_out"
 tty_out=$(NO_COLOR=1 script -qec "$RUN true" /dev/null </dev/null 2>&1)
@@ -54,6 +78,7 @@ expect_eq "option without its argument: 125" 125 "$RC"
 ct --help
 expect_eq "--help: status 0" 0 "$RC"
 expect_match "--help prints the usage on stdout" '^usage: run ' "$OUT"
+expect_match "  ... with -v, --verbose" '^  -v, --verbose  ' "$OUT"
 
 # Not root: copy the runtime where an unprivileged user can reach it.
 cp "$RUN" "$TMP/run" && chmod 755 "$TMP" "$TMP/run"

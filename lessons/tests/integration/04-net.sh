@@ -17,7 +17,7 @@ ct -q sh -c 'ip route | grep ^default'
 expect_match "a default route via the host's end" \
     '^default via 172\.30\.[0-9]+\.1 dev eth0' "$OUT"
 
-ct --ip 172.30.201.2/24 true
+ct -v --ip 172.30.201.2/24 true
 expect_match "narration: the netlink request and its ip command" \
     'RTM_NEWLINK = ip link add cl-[0-9]+ type veth peer name eth0 netns' \
     "$ERR"
@@ -67,9 +67,11 @@ expect_eq "--net bridge --bridge NAME is accepted" 0 "$RC"
 { kill -KILL "$RT"; wait "$RT"; } 2>/dev/null
 expect_true "the runtime killed by SIGKILL leaves its lease" \
     lease 172.31.0.10
-ct --cleanup
+ct -v --cleanup
 expect_eq "--cleanup: status 0" 0 "$RC"
 expect_match "  ... removes the unused bridge" 'ip link del cl-t0' "$ERR"
+expect_match "  ... and says so in the story too" \
+    '^==> removed the bridge cl-t0: no container is on it' "$ERR"
 expect_true "  ... and the killed runtime's lease" \
     eval '! lease 172.31.0.10'
 

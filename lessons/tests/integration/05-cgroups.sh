@@ -51,7 +51,7 @@ else
 fi
 
 # pids: a default limit, as podman's; max lifts it.
-ct_bg sleep sleep 5
+ct_bg sleep -v sleep 5
 expect_eq "pids: without --pids-limit, pids.max is 2048" 2048 \
     "$(cat "$(cgfile pids pids.max)")"
 expect_match "  ... and the narration says it is the default" \

@@ -46,9 +46,19 @@ expect_eq "  ... the deleted base file is a whiteout there (char 0/0)" \
 expect_eq "  ... --keep kept the upper dir alone" "upper" "$(ls "$CONTAINERS/t06-keep")"
 rm -rf "$CONTAINERS/t06-keep"
 
-ct --image "$IMAGE" true
+ct -v --image "$IMAGE" true
 expect_match "layers are unpacked once, then shared from the cache" \
     'already unpacked in the cache' "$ERR"
+nv=$(printf '%s\n' "$ERR" | grep -c .)
+ct --image "$IMAGE" true
+n=$(printf '%s\n' "$ERR" | grep -c .)
+max=21
+[ "$LESSON" -lt 07 ] || max=30
+expect_true "the default narration on an image: $n lines, at most $max" \
+    test "$n" -le "$max"
+expect_match "  ... the layers in one line" \
+    '^==> image .*: [0-9]+ layer tars, .* 0 unpacked now' "$ERR"
+expect_true "  ... -v: $nv lines, more" test "$nv" -gt "$n"
 # The first one lives until it is stopped: on a slow host (an emulator)
 # it is still there when the second has run.
 ct_bg sleep -q --image "$IMAGE" sh -c 'echo a >/mine; sleep 60'

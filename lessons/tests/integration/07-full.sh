@@ -6,6 +6,18 @@
 . "$(dirname "$0")/../lib.sh"
 DEFAULT_CAPS=00000000a80425fb # Docker's 14: capabilities(7) bits
 
+# The narration of a plain run on the demo image, everything together: a
+# projector's screen, at most 30 lines on any host (cgroup v2, hybrid,
+# v1); -v has every system call and file besides. First, before any
+# runtime here is killed: the next start would say what it reclaims.
+ct true
+n=$(printf '%s\n' "$ERR" | grep -c .)
+expect_true "the default narration of a plain run: $n lines, at most 30" \
+    test "$n" -le 30
+ct -v true
+expect_true "  ... -v: $(printf '%s\n' "$ERR" | grep -c .) lines, more" \
+    test "$(printf '%s\n' "$ERR" | grep -c .)" -gt "$n"
+
 # IPC: a System V message queue made on the host is not seen inside, and
 # one made inside is not seen on the host.
 KEY=4c070001
@@ -402,12 +414,13 @@ END
 fi
 
 # The runtime killed with SIGKILL at points of its start-up: the container
-# dies with it, and --cleanup leaves nothing with the prefix.
+# dies with it, and --cleanup leaves nothing with the prefix. The points
+# are system calls: -v narrates each.
 for point in 'clone\(CLONE_NEWUSER' 'cgroup.procs' 'RTM_NEWLINK = ip link add' \
     'mount -t overlay' 'child: mount -t proc'; do
     rm -f "$TMP/fifo"
     mkfifo "$TMP/fifo"
-    "$RUN" --name t07-kill sleep 30 2>"$TMP/fifo" >/dev/null &
+    "$RUN" -v --name t07-kill sleep 30 2>"$TMP/fifo" >/dev/null &
     rt=$!
     seen=no
     while IFS= read -r line; do

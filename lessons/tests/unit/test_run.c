@@ -140,6 +140,59 @@ options_then_command(void **state)
 }
 
 static void
+verbose_option(void **state)
+{
+    (void)state;
+    assert_int_equal(PARSE("run", "-v", "true"), -1);
+    assert_int_equal(cfg.verbose, 1);
+    memset(&cfg, 0, sizeof(cfg));
+    assert_int_equal(PARSE("run", "--verbose", "true"), -1);
+    assert_int_equal(cfg.verbose, 1);
+    assert_int_equal(cfg.quiet, 0);
+}
+
+/* What say() and tell() write to fd 2 (not stdio's stderr), as text. */
+static const char *
+narration(void (*narrate)(void))
+{
+    static char buf[4096];
+    FILE *f = tmpfile();
+    int saved = dup(STDERR_FILENO), fd = f != NULL ? fileno(f) : -1;
+    ssize_t n;
+
+    assert_true(saved != -1 && fd != -1);
+    dup2(fd, STDERR_FILENO);
+    narrate();
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    n = pread(fd, buf, sizeof(buf) - 1, 0);
+    fclose(f);
+    buf[n > 0 ? n : 0] = '\0';
+    return buf;
+}
+
+static void
+story_and_detail(void)
+{
+    say("a step");
+    tell("its system call");
+}
+
+/* The two depths: say() always, tell() only with -v; -q silences both. */
+static void
+narration_depths(void **state)
+{
+    (void)state;
+    cfg.quiet = 0;
+    assert_string_equal(narration(story_and_detail), "==> a step\n");
+    cfg.verbose = 1;
+    assert_string_equal(narration(story_and_detail),
+                        "==> a step\n  - its system call\n");
+    cfg.quiet = 1;
+    assert_string_equal(narration(story_and_detail), "");
+}
+
+static void
 double_dash_ends_options(void **state)
 {
     (void)state;
@@ -1266,6 +1319,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         TEST(defaults),
         TEST(options_then_command),
+        TEST(verbose_option),
+        TEST(narration_depths),
         TEST(double_dash_ends_options),
         TEST(unknown_option_is_usage_error),
         TEST(unknown_short_option_is_named),
