@@ -279,10 +279,13 @@ for mode in $modes; do
     start=$(date +%s)
     if [ "$mode" = payload ]; then
         # A developer's own command in a fresh guest (CGROUP=v1|v2,
-        # PAYLOAD="bash /cl/build/x.sh"): its console is the output.
+        # PAYLOAD="bash /cl/build/x.sh"): its console is the output,
+        # from the init's marker on (the firmware's escapes may come
+        # before it on its line).
         boot "${CGROUP:-v2}" "$log" "$PAYLOAD"
         st=$?
-        tr -d '\r' <"$log" | sed -n '/^CL-VM-PAYLOAD$/,$p'
+        tr -d '\r' <"$log" | sed -n '/CL-VM-PAYLOAD$/,$p' |
+            sed '1s/.*CL-VM-PAYLOAD$/CL-VM-PAYLOAD/'
         echo "vm-$TAG payload: status $st"
         continue
     fi
