@@ -19,7 +19,7 @@
 # build/sessions/, with the VM's console (console.log).
 #        record.sh --from-console LOG SESSION...  only the second half:
 #                  read the recordings from a console log made before
-#                  (the test of this file uses it)
+#                  (lessons/tests/tools/record.sh uses it)
 # Needs root (the VM runner does). One recording VM at a time on this
 # machine: the boot holds the lock file VM_LOCK (/tmp/cl-vm.lock).
 set -u
