@@ -36,6 +36,9 @@ help:
 	@echo "make scores FILES=\"a.json ...\"  a class's JSON grades as one CSV table"
 	@echo "                (lessons/docs/teaching.md)"
 	@echo "make diffs      regenerate each lesson's diff and the tutorial's copy"
+	@echo "make sessions [S=NN-NAME]  as root: the tutorial's sessions, each"
+	@echo "                lessons/sessions/NN-NAME.cmds recorded in a cgroup v2 VM"
+	@echo "                into its .txt (lessons/tools/record.sh); then make diffs"
 	@echo "make format     clang-format every C file"
 	@echo "make clean      remove what was built"
 
@@ -133,6 +136,10 @@ lessons/diagrams/%.svg: lessons/diagrams/%.dot
 diffs:
 	@sh lessons/tools/mkdiffs.sh
 
+# The tutorial's "Try it" sessions, recorded in a VM (lessons/tools/record.sh).
+sessions:
+	@bash lessons/tools/record.sh $(S)
+
 format:
 	clang-format -i $(SOURCES)
 
@@ -140,6 +147,6 @@ clean:
 	@for d in $(LESSONS); do $(MAKE) -C $$d clean; done
 	rm -rf build run lessons/tests/unit/test_*_lesson*
 
-.PHONY: help all rootfs image exercise grade scores deps test quick test-vm test-hosts doctor diffs format clean bench \
+.PHONY: help all rootfs image exercise grade scores deps test quick test-vm test-hosts doctor diffs sessions format clean bench \
 	escapes \
 	graph diagrams

@@ -69,6 +69,8 @@ else
 fi
 bash lessons/tests/tools/progression.sh
 bash lessons/tests/tools/exercise.sh
+bash lessons/tests/tools/mkdiffs.sh
+bash lessons/tests/tools/record.sh
 # make grade: every lesson's solution, skeleton and one stub written.
 bash lessons/tests/tools/grade.sh
 RUN=$TOP/lesson06-unionfs/run LESSON=06 bash lessons/tests/tools/nsgraph.sh

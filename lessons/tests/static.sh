@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # static.sh: the checks that run no container: each lesson is the previous
 # one plus its feature, the generated diffs and tutorial code are fresh,
-# the C is formatted, the scripts parse, and .ci/run runs the README's
-# test command. One result line each, appended to RESULTS.
+# the recorded sessions are their commands' recordings, the C is
+# formatted, the scripts parse, and .ci/run runs the README's test command. One result line each, appended to RESULTS.
 set -u
 cd "$(dirname "$0")/../.."
 
@@ -23,6 +23,48 @@ check "progression: each lesson is the one before plus its Changes:" \
     sh lessons/tools/progression.sh -q
 check "lessons/diffs and tutorial.md code are fresh (make diffs)" \
     sh lessons/tools/mkdiffs.sh --check
+
+# The tutorial's sessions (lessons/sessions/, make sessions): each
+# recording is its .cmds's, whose commands are exactly its "$" lines in
+# order, so that nothing was typed or edited by hand, and at most 40 lines;
+# each .cmds has its recording and its lesson.
+sessions_recorded() {
+    local f s n rc=0
+    for f in lessons/sessions/*.txt; do
+        [ -e "$f" ] || continue
+        s=$(basename "$f" .txt)
+        [ -f "lessons/sessions/$s.cmds" ] ||
+            { echo "$f has no lessons/sessions/$s.cmds"; rc=1; }
+        n=$(wc -l <"$f")
+        [ "$n" -le 40 ] || { echo "$f has $n lines, more than 40"; rc=1; }
+    done
+    for f in lessons/sessions/*.cmds; do
+        [ -e "$f" ] || continue
+        s=$(basename "$f" .cmds)
+        ls -d "lesson${s%%-*}"-* >/dev/null 2>&1 ||
+            { echo "$f: no lesson ${s%%-*} (lessonNN-*/) to run it in"; rc=1; }
+        if [ ! -f "lessons/sessions/$s.txt" ]; then
+            echo "$f has no recording (make sessions S=$s)"
+            rc=1
+        elif [ "$(grep -v -e '^#' -e '^$' "$f")" != \
+            "$(sed -n 's/^\$ //p' "lessons/sessions/$s.txt")" ]; then
+            echo "lessons/sessions/$s.txt: its \$ lines are not $f's commands (make sessions S=$s)"
+            rc=1
+        fi
+    done
+    return $rc
+}
+check "lessons/sessions: each recording is its .cmds's, at most 40 lines (make sessions)" \
+    sessions_recorded
+tutorial_sessions() {
+    local s rc=0
+    for s in $(sed -n 's/^<!-- generated: session \([^ ]*\) -->$/\1/p' tutorial.md); do
+        [ -f "lessons/sessions/$s.cmds" ] && [ -f "lessons/sessions/$s.txt" ] ||
+            { echo "tutorial.md shows session $s: no lessons/sessions/$s.cmds and .txt"; rc=1; }
+    done
+    return $rc
+}
+check "tutorial.md shows only sessions that lessons/sessions has" tutorial_sessions
 
 # clang-format's output differs between versions: the style is kept with
 # the version the project pins (Debian 12's), and only checked with it.

@@ -8,10 +8,14 @@
 #                                                 (lessons/escapes/matrix)
 #     <!-- generated: exercise NN -->             what make exerciseNN takes
 #                                                 out (lessons/exercises/)
+#     <!-- generated: session NN-NAME -->         a recorded "Try it" session,
+#                                                 lessons/sessions/NN-NAME.txt
+#                                                 (make sessions), as console
 # and the next "<!-- end generated -->".
 # Usage: mkdiffs.sh            regenerate
 #        mkdiffs.sh --check    exit 1, naming what is stale, if anything is
-#        mkdiffs.sh --emit diff|code ARGS   print one block's text
+#        mkdiffs.sh --emit diff|code|session ARGS   print one block's text
+# A block that names a session with no recording is an error naming it.
 set -u
 cd "$(dirname "$0")/../.."
 
@@ -84,8 +88,26 @@ exercise() { # exercise NN: make exerciseNN and make gradeNN, for the reader
     echo "the old one beside it)."
 }
 
+session() { # session NN-NAME: its recording, as make sessions wrote it
+    cat "lessons/sessions/$1.txt"
+}
+
+# Every session tutorial.md shows has its recording: else an error naming
+# the missing file, and nothing is generated.
+sessions_recorded() {
+    rc=0
+    for s in $(sed -n 's/^<!-- generated: session \([^ ]*\) -->$/\1/p' tutorial.md); do
+        [ -f "lessons/sessions/$s.txt" ] || {
+            echo "mkdiffs: tutorial.md shows session $s, but lessons/sessions/$s.txt is missing (make sessions S=$s)" >&2
+            rc=1
+        }
+    done
+    return $rc
+}
+
 emit() {
     case $1 in
+    session) session "$2" ;;
     exercise) exercise "$2" ;;
     diff) lesson_diff "$2" ;;
     code) code_item "$2" "$3" ;;
@@ -94,11 +116,12 @@ emit() {
 }
 
 tutorial() { # the tutorial with every generated block regenerated
+    sessions_recorded || return 1
     awk -v self="$0" '
     /^<!-- generated: / {
         print
         split($0, w, " ")
-        lang = w[3] == "diff" ? "diff" : "c"
+        lang = w[3] == "diff" ? "diff" : w[3] == "session" ? "console" : "c"
         fenced = w[3] != "matrix" && w[3] != "exercise"
         if (fenced) print "```" lang
         if (w[4] == "-->") w[4] = ""
@@ -118,7 +141,8 @@ generate() { # generate DIR: write every generated file under DIR
     for l in $(ls -d lesson[0-9][0-9]-* | tail -n +2); do
         lesson_diff "$l" >"$1/lessons/diffs/$l.diff"
     done
-    tutorial >"$1/tutorial.md.new" && mv "$1/tutorial.md.new" "$1/tutorial.md"
+    tutorial >"$1/tutorial.md.new" && mv "$1/tutorial.md.new" "$1/tutorial.md" ||
+        { rm -f "$1/tutorial.md.new"; return 1; }
 }
 
 case ${1:-} in
@@ -129,8 +153,8 @@ case ${1:-} in
 --check)
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' EXIT
-    generate "$tmp"
     stale=0
+    generate "$tmp" || { echo "stale: tutorial.md cannot be generated"; stale=1; }
     for f in $(cd "$tmp" && find . -type f | sort); do
         cmp -s "$tmp/$f" "$f" || { echo "stale: ${f#./} (run make diffs)"; stale=1; }
     done
@@ -142,7 +166,7 @@ case ${1:-} in
     ;;
 "")
     rm -f lessons/diffs/*.diff
-    generate .
+    generate . || exit 1
     echo "mkdiffs: lessons/diffs/*.diff and tutorial.md regenerated"
     ;;
 *)

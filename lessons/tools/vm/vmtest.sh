@@ -253,6 +253,13 @@ kernel_trouble() { # kernel_trouble LOG
         true
 }
 
+# A payload's console (LOG), from the init's marker on: the firmware's
+# escapes may come before the marker on its line.
+payload_output() { # payload_output LOG
+    tr -d '\r' <"$1" | sed -n '/CL-VM-PAYLOAD$/,$p' |
+        sed '1s/.*CL-VM-PAYLOAD$/CL-VM-PAYLOAD/'
+}
+
 prepare_qemu || skip_or_fail "no $QEMU (or cross compiler), and apt-get could not install it"
 prepare_kernel || skip_or_fail "no cloud kernel: Debian $REL's linux-image-cloud-$ARCH could not be fetched"
 if [ "$ARCH" != amd64 ]; then
@@ -282,7 +289,7 @@ for mode in $modes; do
         # PAYLOAD="bash /cl/build/x.sh"): its console is the output.
         boot "${CGROUP:-v2}" "$log" "$PAYLOAD"
         st=$?
-        tr -d '\r' <"$log" | sed -n '/^CL-VM-PAYLOAD$/,$p'
+        payload_output "$log"
         echo "vm-$TAG payload: status $st"
         continue
     fi
@@ -291,6 +298,9 @@ for mode in $modes; do
         st=$?
         r=$([ "$st" = 3 ] && echo ok || echo FAIL)
         echo "$r   vm-$TAG [harness]  a payload that exits 3 makes the VM run report 3 (got $st)" | tee -a "$RESULTS"
+        out=$(payload_output "$log" | tr '\n' ' ')
+        r=$(case $out in "CL-VM-PAYLOAD "*"CL-VM-EXIT 3 "*) echo ok ;; *) echo FAIL ;; esac)
+        echo "$r   vm-$TAG [harness]  payload mode shows the console from the payload's start to its status (${out:0:60})" | tee -a "$RESULTS"
         TIMEOUT=10 boot v2 "$log.timeout" "sleep 600"
         st=$?
         r=$([ "$st" = 124 ] && echo ok || echo FAIL)
