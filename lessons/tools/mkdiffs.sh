@@ -8,6 +8,9 @@
 #                                                 (lessons/escapes/matrix)
 #     <!-- generated: exercise NN -->             what make exerciseNN takes
 #                                                 out (lessons/exercises/)
+#     <!-- generated: session NN-NAME -->         left as it is here: a
+#                                                 recorded session
+#                                                 (lessons/sessions/)
 # and the next "<!-- end generated -->".
 # Usage: mkdiffs.sh            regenerate
 #        mkdiffs.sh --check    exit 1, naming what is stale, if anything is
@@ -95,6 +98,7 @@ emit() {
 
 tutorial() { # the tutorial with every generated block regenerated
     awk -v self="$0" '
+    /^<!-- generated: session / { print; next }
     /^<!-- generated: / {
         print
         split($0, w, " ")
