@@ -168,6 +168,17 @@ sessions_ok() {
     return $rc
 }
 
+# No session output typed by hand: outside generated blocks, a console
+# block holds only commands ("$ ..."); what they print is recorded
+# (lessons/sessions/*.txt, in <!-- generated: session --> blocks).
+console_ok() {
+    outside_generated "$T" | awk '
+    /^ *```console/ { c = 1; next }
+    /^ *```/ { c = 0; next }
+    c && $0 !~ /^ *\$ / { printf "a console line that is not a command: %s\n", $0; bad = 1 }
+    END { exit bad }'
+}
+
 check "tutorial.md: at most 3500 lines and 200000 bytes" size_ok
 check "tutorial.md: at most 25000 words of prose" prose_ok
 check "tutorial.md: no fenced block longer than 120 lines" fences_ok
@@ -176,3 +187,4 @@ check "tutorial.md, lessons/docs: each name() beside a C file's link is defined 
 check "tutorial.md: each lesson's six sections, in order" sections_ok
 check "tutorial.md: code excerpts at most 120 lines a lesson, diffs linked" excerpts_ok
 check "tutorial.md: each session has its lessons/sessions/*.cmds" sessions_ok
+check "tutorial.md: console blocks typed by hand hold only commands" console_ok
