@@ -179,12 +179,37 @@ console_ok() {
     END { exit bad }'
 }
 
+# Each lesson's Read the code lists its files, a bullet each starting
+# with a link to the file, in the order of its run.c header's Files: line
+# (the core file first); other files (run.c's hooks) may come after.
+files_order_ok() {
+    local d n want got rc=0
+    for d in lesson[0-9][0-9]-*; do
+        n=${d#lesson}
+        n=${n%%-*}
+        want=$(sed -n '/^ \* Files:/,/^ \* Changes:/p' "$d/run.c" |
+            sed -n 's/^ \* \(Files:\)\{0,1\} *\([A-Za-z_0-9]*\.[ch]\) .*/\2/p' | tr '\n' ' ')
+        got=$(outside_generated "$T" | awk -v n="$n" '
+            /^## / { in_l = ($0 ~ "^## Lesson " n ":") }
+            /^### / { in_s = in_l && $0 == "### Read the code"; next }
+            in_s && /^- \[`[^`]*`\]\(/ {
+                s = $0; sub(/^- \[`/, "", s); sub(/`.*/, "", s); print s
+            }' | tr '\n' ' ')
+        case " $got" in
+        " $want"*) ;;
+        *) echo "$d: Read the code lists [$got], the Files: line [$want]"; rc=1 ;;
+        esac
+    done
+    return $rc
+}
+
 check "tutorial.md: at most 3500 lines and 200000 bytes" size_ok
 check "tutorial.md: at most 25000 words of prose" prose_ok
 check "tutorial.md: no fenced block longer than 120 lines" fences_ok
 check "tutorial.md, lessons/docs: every relative link names a file" links_ok
 check "tutorial.md, lessons/docs: each name() beside a C file's link is defined there" functions_ok
 check "tutorial.md: each lesson's six sections, in order" sections_ok
+check "tutorial.md: Read the code follows each run.c's Files: line" files_order_ok
 check "tutorial.md: code excerpts at most 120 lines a lesson, diffs linked" excerpts_ok
 check "tutorial.md: each session has its lessons/sessions/*.cmds" sessions_ok
 check "tutorial.md: console blocks typed by hand hold only commands" console_ok
