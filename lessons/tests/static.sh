@@ -23,6 +23,9 @@ check "progression: each lesson is the one before plus its Changes:" \
     sh lessons/tools/progression.sh -q
 check "lessons/diffs and tutorial.md code are fresh (make diffs)" \
     sh lessons/tools/mkdiffs.sh --check
+# tutorial.md is a course: its size, prose, blocks, links, the functions
+# it names and each lesson's sections (lessons/tests/tutorial.sh).
+bash lessons/tests/tutorial.sh
 
 # The tutorial's sessions (lessons/sessions/, make sessions): each
 # recording is its .cmds's, whose commands are exactly its "$" lines in
