@@ -250,6 +250,7 @@ if [ -n "$calibrate" ]; then
         echo "# lesson$n's checks, grouped by the stub each needs: written by"
         echo "# lessons/tools/grade.sh --calibrate $n from the runs it made; do not edit."
         echo "# GROUP<TAB>KEY (test|check, numbers as N|how many came before)<TAB>CHECK"
+        echo "# [<TAB>accident: passes in the skeleton, fails with a stub written]"
         awk -F'\t' -v funcs="$funcs" -v lesson="$n" -v dir="$T" -v stubs="$stubs" '
         BEGIN {
             nf = split(funcs, f, /[ \n]+/)
@@ -269,10 +270,16 @@ if [ -n "$calibrate" ]; then
             }
         }
         {
-            key = $1; g = ""
-            if (skel[key] == "ok")
+            key = $1; g = ""; accident = ""
+            if (skel[key] == "ok") {
                 g = ($3 + 0 < lesson + 0 && $3 ~ /^[0-9]/) ? "the lessons before" \
                     : "the rest of lesson" lesson
+                # Passes in the skeleton, but not with some stub written:
+                # by accident (a stub that stops the run gives the status
+                # a refusal would). Marked, for the tests.
+                for (i = 1; i <= nf; i++)
+                    if (only[f[i], key] != "ok" && nf > 1) accident = "\taccident"
+            }
             else {
                 for (i = 1; i <= nf; i++)
                     if (only[f[i], key] == "ok")
@@ -284,7 +291,7 @@ if [ -n "$calibrate" ]; then
                     g = g " together"
                 }
             }
-            printf "%s\t%s\t%s\n", g, key, $4
+            printf "%s\t%s\t%s%s\n", g, key, $4, accident
         }' "$T/k-solution"
     } >"$checks"
     echo "calibrate lesson$n: $checks, $(grep -vc '^#' "$checks") checks:"
