@@ -18,15 +18,8 @@
 #
 #   grade.sh [NN...]   those lessons only (default: every lesson)
 # Results go to RESULTS.
-set -u
-TOP=$(cd "$(dirname "$0")/../../.." && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-result() { # result ok|FAIL DESC [DETAIL]
-    printf '%-4s tools    [grade] %s\n' "$1" "$2" | tee -a "$RESULTS"
-    [ "$1" = ok ] || [ -z "${3:-}" ] || printf '%s\n' "$3" | head -n 30 |
-        sed 's/^/     | /'
-}
+TOOL=grade
+. "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || { echo "skip tools    [grade] needs root"; exit 0; }
 mkdir -p "$T/lessons"
 cp -r "$TOP"/lesson[0-9][0-9]-* "$TOP/Makefile" "$T/"
@@ -146,7 +139,8 @@ for n in $lessons; do
     nstubs=$(grep -c '^stub ' "lessons/exercises/lesson$n.stubs")
     if [ -n "$s1" ] && [ "${s1%/*}" -gt "${s0%/*}" ] && [ -z "$bad" ] &&
         { [ "${s1%/*}" -lt "${s%/*}" ] || [ "$nstubs" = 1 ]; }; then
-        result ok "lesson$n: $2() filled in: $s0 < $s1 < $s, exactly its checks pass$again"
+        rel="<"; [ "$s1" != "$s" ] || rel="="
+        result ok "lesson$n: $2() filled in: $s0 < $s1 $rel $s, exactly its checks pass$again"
     else
         result FAIL "lesson$n: $2() filled in scores between, exactly its checks pass" \
             "skeleton $s0, one $s1, solution $s; $bad
