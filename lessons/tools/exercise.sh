@@ -137,13 +137,14 @@ function flush() {
     if (file == "") return
     n_stub++
     sfile[n_stub] = file; sfunc[n_stub] = func
-    stodo[n_stub] = todo; sread[n_stub] = rd
-    file = ""; todo = ""; rd = ""; field = ""
+    stodo[n_stub] = todo; sread[n_stub] = rd; sstop[n_stub] = stop
+    file = ""; todo = ""; rd = ""; field = ""; stop = ""
 }
 /^#/ { next }
 /^stub / { flush(); file = $2; func = $3; next }
 /^todo: / { field = "todo"; todo = substr($0, 7); next }
 /^read: / { field = "read"; rd = substr($0, 7); next }
+/^stop: / { field = ""; stop = "stop"; next }
 /^ / {
     if (field == "todo") todo = todo $0
     else if (field == "read") rd = rd $0
@@ -153,10 +154,10 @@ END {
     flush()
     for (i = 1; i <= n_stub; i++)
         if (only == "" || index(only, " " sfunc[i] " "))
-            printf "%s\t%s\t%s\t%s\n", sfile[i], sfunc[i], stodo[i], sread[i]
+            printf "%s\t%s\t%s\t%s\t%s\n", sfile[i], sfunc[i], stodo[i], sread[i], sstop[i]
 }' "$stubs" >"$dir/.stubs"
 
-while IFS='	' read -r file func what pages; do
+while IFS='	' read -r file func what pages stop; do
     f=$dir/$file
     if ! grep -q "^$func(" "$f" 2>/dev/null; then
         echo "exercise: $stubs: $file has no function $func" >&2
@@ -170,7 +171,8 @@ while IFS='	' read -r file func what pages; do
     [ -z "$checked" ] ||
         checked="Checked by: sudo make grade$n, the groups that name $func(): $checked"
     awk -v func="$func" -v lesson="lesson$n" -v what="$what" \
-        -v pages="$pages" -v lessonnum="$n" -v checked="$checked" '
+        -v pages="$pages" -v lessonnum="$n" -v checked="$checked" \
+        -v mustStop="$stop" '
     function wrap(text, prefix,    out, line, w, i, nw, words) {
         nw = split(text, words, " ")
         line = ""
@@ -202,7 +204,8 @@ while IFS='	' read -r file func what pages; do
     }
     state == 0 && $0 ~ "^" func "\\(" {
         # void: todo() and the run goes on; a value or _Noreturn: stop.
-        stop = prev !~ /(^|[ \t])void$/ || prev ~ /_Noreturn/
+        # And where the .stubs say "stop:": the run is not safe without it.
+        stop = prev !~ /(^|[ \t])void$/ || prev ~ /_Noreturn/ || mustStop != ""
         state = 1; sig = $0; print; next
     }
     { prev = $0 }

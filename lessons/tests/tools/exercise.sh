@@ -8,14 +8,8 @@
 # FUNCTION()" and goes on without it, or ends with 125 where the stub
 # stops the run; a second make exercise keeps the copy,
 # FORCE=1 saves it beside and starts over. Results go to RESULTS.
-set -u
-TOP=$(cd "$(dirname "$0")/../../.." && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-result() { # result ok|FAIL DESC [DETAIL]
-    printf '%-4s tools    [exercise] %s\n' "$1" "$2" | tee -a "$RESULTS"
-    [ "$1" = ok ] || [ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/     | /'
-}
+TOOL=exercise
+. "$(dirname "$0")/lib.sh"
 # The tree's lessons and tools; build/ is the tree's, for the rootfs.
 mkdir -p "$T/lessons"
 cp -r "$TOP"/lesson[0-9][0-9]-* "$T/"

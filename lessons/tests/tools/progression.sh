@@ -6,14 +6,8 @@
 # finds a carried file changed without being named, a header that names an
 # unchanged file, a lesson over its limits, and counts the changed lines.
 # Needs no root. Results go to RESULTS like every test's.
-set -u
-TOP=$(cd "$(dirname "$0")/../../.." && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-result() { # result ok|FAIL DESC [DETAIL]
-    printf '%-4s tools    [progression] %s\n' "$1" "$2" | tee -a "$RESULTS"
-    [ "$1" = ok ] || [ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/     | /'
-}
+TOOL=progression
+. "$(dirname "$0")/lib.sh"
 expect_eq() { # expect_eq DESC WANT GOT
     if [ "$2" = "$3" ]; then result ok "$1"; else
         result FAIL "$1" "want: $2
