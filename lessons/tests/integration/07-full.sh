@@ -333,12 +333,23 @@ stty -g >"\$TMP/after"
 END
         tty_script "$TMP/stty.sh" </dev/null >"$TMP/stty.out" 2>&1 &
         sc=$!
+        # Read the terminal's modes until they change, not once at a fixed
+        # time: on a slow host (arm64 under TCG) a single reading came
+        # after the container's 1.7 s had ended. Modes that never change
+        # leave $during as before, and the check fails.
+        during=
+        for i in $(seq 200); do
+            if [ -s "$TMP/before" ]; then
+                during=$(stty -g -F "$(cat "$TMP/outer")" 2>&1)
+                [ "$during" != "$(cat "$TMP/before")" ] && break
+            fi
+            sleep 0.05
+        done
         for i in $(seq 100); do
-            pgrep -f '^sleep (32|1.7)$' >/dev/null && break
+            [ $how = exit ] || pgrep -x 'sleep 32' -f >/dev/null && break
             sleep 0.05
         done
         sleep 0.3
-        during=$(stty -g -F "$(cat "$TMP/outer")" 2>&1)
         rt=$(pgrep -f "^$RUN -q --net none --name t07-tty")
         if [ $how = INT ] || [ $how = TERM ]; then
             kill -$how $rt
