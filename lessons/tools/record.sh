@@ -8,8 +8,10 @@
 #
 #   NN-NAME.cmds  one command a line, as a learner types it (`sudo ./run
 #                 --hostname box hostname`), run as root in lesson NN's
-#                 directory by bash, stdin /dev/null, at most REC_LIMIT
-#                 seconds (60); "#" lines are comments, blank lines ignored
+#                 directory, all in one bash as a learner's one shell (a
+#                 job started with & goes on, a variable set stays),
+#                 stdin /dev/null, at most REC_LIMIT seconds (120) a
+#                 session; "#" lines are comments, blank lines ignored
 #   NN-NAME.txt   "$ COMMAND", then what the terminal showed (stdout and
 #                 stderr, no colour), then the next; nothing else
 #
@@ -26,7 +28,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 TOP=$PWD
 MAX_LINES=40
-LIMIT=${REC_LIMIT:-60}
+LIMIT=${REC_LIMIT:-120}
 VM_LOCK=${VM_LOCK:-/tmp/cl-vm.lock}
 OUT=${REC_OUT:-$TOP/build/sessions}
 DEST=${REC_DEST:-$TOP/lessons/sessions}
@@ -107,13 +109,11 @@ if [ ${#sessions[@]} = 0 ]; then
     done
 fi
 [ ${#sessions[@]} -gt 0 ] || { echo "record: no lessons/sessions/*.cmds" >&2; exit 2; }
-ncmds=0
 for s in "${sessions[@]}"; do
     [ -f "$DEST/$s.cmds" ] ||
         { echo "record: no lessons/sessions/$s.cmds" >&2; exit 2; }
     ls -d "lesson${s%%-*}"-* >/dev/null 2>&1 ||
         { echo "record: $s: no lesson ${s%%-*} (lessonNN-*/) for it" >&2; exit 2; }
-    ncmds=$((ncmds + $(commands "$DEST/$s.cmds" | wc -l)))
 done
 [ "$(id -u)" = 0 ] || { echo "record: needs root (the VM runner does): sudo make sessions" >&2; exit 2; }
 
@@ -131,12 +131,12 @@ if [ "$st" != 0 ] || echo "$prep" | grep -q '^SKIP'; then
     echo "record: FAIL: the VM could not be prepared"
     exit 1
 fi
-# The guest's commands each have LIMIT seconds; the whole VM a little
+# The guest's sessions each have LIMIT seconds; the whole VM a little
 # more than all of them.
 start=$(date +%s)
 echo "record: recording ${sessions[*]} in the VM (waits for $VM_LOCK if another VM holds it)"
 flock "$VM_LOCK" env VM_PREPARED=1 CGROUP=v2 \
-    VM_TIMEOUT=$((300 + (LIMIT + 10) * ncmds)) \
+    VM_TIMEOUT=$((300 + (LIMIT + 10) * ${#sessions[@]})) \
     PAYLOAD="env REC_LIMIT=$LIMIT bash lessons/tools/vm/record-guest.sh ${sessions[*]}" \
     bash lessons/tools/vm/vmtest.sh payload >"$log" 2>&1
 echo "record: the VM ran $(($(date +%s) - start)) s"
