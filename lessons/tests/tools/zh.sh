@@ -127,6 +127,20 @@ sed -i 's/^    sudo \.\/run -q --net none sh -c "ip addr; ip route"$/    sudo .\
 expect_fail "the guide: a lab's command differs" \
     "teaching.md's commands" "command \`sudo ./run -q --net none ip addr\` where lessons/docs/teaching.md:[0-9]+ has \`sudo ./run -q --net none sh -c \"ip addr; ip route\"\`"
 
+fresh
+sed -i 's/^\(    sudo \.\/run -q nosuch; echo \$?\) *# 127, as a shell$/\1   # 127，和 shell 一样/;
+    s/^ *# needs CAP_SYS_ADMIN", 125$/                                       # 需要 CAP_SYS_ADMIN”，125/' "$GUIDE"
+out=$(zh)
+grep -q '# 127，和 shell 一样' "$GUIDE" && grep -q '# 需要 CAP_SYS_ADMIN' "$GUIDE" &&
+    ! echo "$out" | grep -q '^FAIL' &&
+    result ok "the guide: comments of a code block translated: still the same commands" ||
+    result FAIL "the guide: comments of a code block translated: still the same commands" "$out"
+fresh
+n=$(grep -n -x '### 讲解' "$ZH" | sed -n 1p | cut -d: -f1)
+sed -i "${n}i ### 小结\\n" "$ZH"
+expect_fail "a heading the English lacks: named, with the fix" \
+    "lessons and sections" "^     \| $ZH:$n: heading \`### 小结\` is not in tutorial.md \(it would be after tutorial.md:[0-9]+\); fix: remove it"
+
 # The title and the link line.
 fresh
 sed -i '1s/.*/# container-lessons: 从零构建/' "$ZH"
