@@ -7,8 +7,8 @@
 # mount, network, cgroup and image tests again in VMs that are pure
 # cgroup v2 and full cgroup v1 hosts on Linux 5.10, 6.1 and 6.12, every
 # lesson's tests on arm64 (lessons/tools/vm/hosts.sh), and the static checks
-# (progression, generated diffs, format, diagrams). Ends with one line:
-# "N passed, N failed".
+# (progression, generated diffs, format, diagrams, the Chinese course).
+# Ends with one line: "N passed, N failed".
 #
 #   run.sh          everything (make test, CI)
 #   run.sh quick    the VMs of Linux 6.1 on x86_64 only (make quick)

@@ -57,9 +57,10 @@ fences_ok() {
 }
 
 # Every relative link [..](path) of tutorial.md, lessons/docs/*.md and
-# the Chinese course, lessons/docs/zh-CN/*.md, in the text a reader sees (outside fenced blocks), names a file or
-# directory of the tree, relative to the file that holds it. #anchors are
-# dropped; http(s) and mailto links are not checked.
+# the Chinese course, lessons/docs/zh-CN/*.md, in the text a reader sees
+# (outside fenced blocks), names a file or directory of the tree,
+# relative to the file that holds it. #anchors are dropped; http(s) and
+# mailto links are not checked.
 links_ok() {
     local f dir link target rc=0
     for f in "$T" lessons/docs/*.md lessons/docs/zh-CN/*.md; do

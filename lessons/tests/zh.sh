@@ -31,7 +31,7 @@ check() { # check DESC COMMAND...: ok if COMMAND succeeds, else its output
 # What the check compares of a course, a line each, tab-separated:
 # KIND, LINE, SECTION (how many ##/### headings are above it) and TEXT.
 #   H  a ## or ### heading (outside code and generated blocks)
-#   L  the level (number of #) of any heading, for the guide
+#   L  any heading, of any level (the guide compares their levels)
 #   G  a <!-- generated: ... --> line or its <!-- end generated -->
 #   C  a command shown in a code block outside generated blocks: each
 #      "$ " line of a ```console block, and each line of any other fenced
@@ -121,26 +121,12 @@ heading_keys() { # heading_keys en|zh: from items' H lines on stdin
     }'
 }
 
-# What the Chinese course writes for an English heading.
-want_zh() { # want_zh KEY
-    case $1 in
-    "## lesson "*) echo "## 第 ${1#\#\# lesson } 课：TITLE" ;;
-    "### section Goal") echo "### 目标" ;;
-    "### section Try it") echo "### 动手试试" ;;
-    "### section Read the code") echo "### 读代码" ;;
-    "### section Explanation") echo "### 讲解" ;;
-    "### section Exercises") echo "### 练习" ;;
-    "### section What the tests check") echo "### 测试检查什么" ;;
-    "## "*) echo "a ## heading (its title translated)" ;;
-    *) echo "a ### heading (its title translated)" ;;
-    esac
-}
-
 # seq_diff WHAT FIX EN ZH EN-ITEMS ZH-ITEMS EN-KEYS ZH-KEYS: the two
 # sequences of keys (a line an item; ITEMS: LINE<tab>TEXT), compared in
 # order, each difference a line naming both files' lines. FIX: what to
-# do, after "fix:". Keys that differ name WANT, ZH's form of EN's item
-# (the key itself unless WHAT is "heading").
+# do, after "fix:", with want(): what ZH writes for EN's item (the item
+# itself, but for headings: a lesson's or a section's exact Chinese
+# heading, else a heading of its level).
 seq_diff() {
     local what=$1 fix=$2 en=$3 zh=$4 ei=$5 zi=$6 ek=$7 zk=$8 groups
     groups=$(diff --old-group-format='%df %dl %dF %dL
@@ -149,7 +135,7 @@ seq_diff() {
 ' --unchanged-group-format='' "$ek" "$zk")
     [ -n "$groups" ] || return 0
     printf '%s\n' "$groups" | awk -v what="$what" -v fix="$fix" -v en="$en" -v zh="$zh" \
-        -v ei="$ei" -v zi="$zi" -v ek="$ek" -v zk="$zk" '
+        -v ei="$ei" -v zi="$zi" -v ek="$ek" '
     BEGIN {
         FS = "\t"
         while ((getline l < ei) > 0) { split(l, p, "\t"); eline[++ne] = p[1]; etext[ne] = p[2] }
