@@ -146,7 +146,7 @@ tutorial() { # tutorial FILE: that course with every generated block regenerated
     # From FILE's directory back to the top of the tree: "../" a level.
     up=$(dirname "$1" | awk '$0 != "." { gsub(/[^/]+/, ".."); print $0 "/" }')
     course=en
-    [ "$1" = tutorial.md ] || course=zh-CN
+    [ "$1" = tutorial.md ] || course="zh-CN"
     awk -v self="$0" -v up="$up" -v course="$course" '
     # A relative link [..](PATH) names PATH from the top of the tree: from
     # FILE, up PATH. Links to the web and #anchors stay.
