@@ -36,6 +36,7 @@ help:
 	@echo "make scores FILES=\"a.json ...\"  a class's JSON grades as one CSV table"
 	@echo "                (lessons/docs/teaching.md)"
 	@echo "make diffs      regenerate each lesson's diff and the tutorial's copy"
+	@echo "                (tutorial.md, lessons/docs/zh-CN/tutorial.md: 中文版)"
 	@echo "make sessions [S=NN-NAME]  as root: the tutorial's sessions, each"
 	@echo "                lessons/sessions/NN-NAME.cmds recorded in a cgroup v2 VM"
 	@echo "                into its .txt (lessons/tools/record.sh); then make diffs"

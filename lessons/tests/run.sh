@@ -2,12 +2,13 @@
 # run.sh: `make test`. Installs what is missing, builds every lesson, then
 # runs the unit tests (cmocka), the integration tests (as root, each
 # feature's file against every lesson that has the feature), the tools'
-# tests (nsgraph; progression and carry; make exercise; make grade), the
+# tests (nsgraph; progression and carry; make exercise; make grade; the
+# Chinese course's check and its generated blocks), the
 # mount, network, cgroup and image tests again in VMs that are pure
 # cgroup v2 and full cgroup v1 hosts on Linux 5.10, 6.1 and 6.12, every
 # lesson's tests on arm64 (lessons/tools/vm/hosts.sh), and the static checks
-# (progression, generated diffs, format, diagrams). Ends with one line:
-# "N passed, N failed".
+# (progression, generated diffs, format, diagrams, the Chinese course).
+# Ends with one line: "N passed, N failed".
 #
 #   run.sh          everything (make test, CI)
 #   run.sh quick    the VMs of Linux 6.1 on x86_64 only (make quick)
@@ -70,6 +71,7 @@ fi
 bash lessons/tests/tools/progression.sh
 bash lessons/tests/tools/exercise.sh
 bash lessons/tests/tools/mkdiffs.sh
+bash lessons/tests/tools/zh.sh
 bash lessons/tests/tools/record.sh
 # make grade: every lesson's solution, skeleton and one stub written.
 bash lessons/tests/tools/grade.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # static.sh: the checks that run no container: each lesson is the previous
-# one plus its feature, the generated diffs and tutorial code are fresh,
+# one plus its feature, the generated diffs and tutorial code are fresh
+# (the Chinese course's too, and it is the English one's translation),
 # the recorded sessions are their commands' recordings, the C is
 # formatted, the scripts parse, and .ci/run runs the README's test command. One result line each, appended to RESULTS.
 set -u
@@ -21,11 +22,15 @@ check() { # check DESC COMMAND...: ok if COMMAND succeeds, else its output
 # lesson, and each lesson's core file has at most 300.
 check "progression: each lesson is the one before plus its Changes:" \
     sh lessons/tools/progression.sh -q
-check "lessons/diffs and tutorial.md code are fresh (make diffs)" \
+check "lessons/diffs and tutorial.md code (and the Chinese course's) are fresh (make diffs)" \
     sh lessons/tools/mkdiffs.sh --check
 # tutorial.md is a course: its size, prose, blocks, links, the functions
 # it names and each lesson's sections (lessons/tests/tutorial.sh).
 bash lessons/tests/tutorial.sh
+# The Chinese course (lessons/docs/zh-CN/) is the English one: the same
+# lessons and sections, generated blocks and commands
+# (lessons/tests/zh.sh).
+bash lessons/tests/zh.sh
 
 # The tutorial's sessions (lessons/sessions/, make sessions): each
 # recording is its .cmds's, whose commands are exactly its "$" lines in

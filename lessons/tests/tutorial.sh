@@ -56,13 +56,15 @@ fences_ok() {
     }' "$T"
 }
 
-# Every relative link [..](path) of tutorial.md and lessons/docs/*.md, in
-# the text a reader sees (outside fenced blocks), names a file or
-# directory of the tree, relative to the file that holds it. #anchors are
-# dropped; http(s) and mailto links are not checked.
+# Every relative link [..](path) of tutorial.md, lessons/docs/*.md and
+# the Chinese course, lessons/docs/zh-CN/*.md, in the text a reader sees
+# (outside fenced blocks), names a file or directory of the tree,
+# relative to the file that holds it. #anchors are dropped; http(s) and
+# mailto links are not checked.
 links_ok() {
     local f dir link target rc=0
-    for f in "$T" lessons/docs/*.md; do
+    for f in "$T" lessons/docs/*.md lessons/docs/zh-CN/*.md; do
+        [ -f "$f" ] || continue
         dir=$(dirname "$f")
         while IFS= read -r link; do
             target=${link%%#*}
@@ -81,10 +83,12 @@ links_ok() {
 # followed by " in [..](path/FILE.c)", is defined there: a line of FILE.c
 # starts with "name(", as every function definition of the lessons does
 # (K&R style: the type on the line before). Names on lines without such a
-# link are not checked.
+# link are not checked. The same in lessons/docs/*.md and
+# lessons/docs/zh-CN/*.md.
 functions_ok() {
     local f dir rc=0 file name
-    for f in "$T" lessons/docs/*.md; do
+    for f in "$T" lessons/docs/*.md lessons/docs/zh-CN/*.md; do
+        [ -f "$f" ] || continue
         dir=$(dirname "$f")
         while read -r file name; do
             grep -q "^$name(" "$dir/$file" 2>/dev/null ||
@@ -206,8 +210,8 @@ files_order_ok() {
 check "tutorial.md: at most 3500 lines and 200000 bytes" size_ok
 check "tutorial.md: at most 25000 words of prose" prose_ok
 check "tutorial.md: no fenced block longer than 120 lines" fences_ok
-check "tutorial.md, lessons/docs: every relative link names a file" links_ok
-check "tutorial.md, lessons/docs: each name() beside a C file's link is defined there" functions_ok
+check "tutorial.md, lessons/docs, lessons/docs/zh-CN: every relative link names a file" links_ok
+check "tutorial.md, lessons/docs, lessons/docs/zh-CN: each name() beside a C file's link is defined there" functions_ok
 check "tutorial.md: each lesson's six sections, in order" sections_ok
 check "tutorial.md: Read the code follows each run.c's Files: line" files_order_ok
 check "tutorial.md: code excerpts at most 120 lines a lesson, diffs linked" excerpts_ok
