@@ -7,10 +7,11 @@
 # whole session: a variable and a job started with & stay for the next
 # command, and a job killed is not reported with the recorder's file) and
 # fails one that runs out of time, and one that names the recorder's own
-# files (as a shim that cannot run does); the host's half reads the recordings out of a console
-# with a kernel message in between and refuses a damaged one, one of more
-# than 40 lines, one whose "$" lines are not its commands, and one the
-# VM never sent, writing none of them. Needs no root; script(1).
+# files (as a shim that cannot run does); the host's half reads the
+# recordings out of a console with a kernel message in between and
+# refuses a damaged one, one of more than 40 lines, one whose "$" lines
+# are not its commands, and one the VM never sent, writing none of them.
+# Needs no root; script(1).
 set -u
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
 RESULTS=${RESULTS:-/dev/null}
