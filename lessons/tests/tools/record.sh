@@ -3,11 +3,15 @@
 # lessons/tools/vm/record-guest.sh) without a VM, on a tree of the test's
 # own with a fake lesson: the guest's half records a session (the sudo
 # shim, the lesson's directory, stdin /dev/null, a terminal for stdout and
-# stderr in order, comments and blank lines skipped) and fails one that
-# runs out of time; the host's half reads the recordings out of a console
-# with a kernel message in between and refuses a damaged one, one of more
-# than 40 lines, one whose "$" lines are not its commands, and one the
-# VM never sent, writing none of them. Needs no root; script(1).
+# stderr in order, comments and blank lines skipped, one shell for the
+# whole session: a variable and a job started with & stay for the next
+# command, and a job killed is not reported with the recorder's file) and
+# fails one that runs out of time, and one that names the recorder's own
+# files (as a shim that cannot run does); the host's half reads the
+# recordings out of a console with a kernel message in between and
+# refuses a damaged one, one of more than 40 lines, one whose "$" lines
+# are not its commands, and one the VM never sent, writing none of them.
+# Needs no root; script(1).
 set -u
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
 RESULTS=${RESULTS:-/dev/null}
@@ -42,12 +46,15 @@ sudo ./run echo hi
 pwd
 read x; echo "read: $? ${x:-nothing}"
 [ -t 1 ] && [ -t 2 ] && echo "a terminal"; type sudo | grep -c rec/bin/sudo
+v=kept; sleep 30 &
+echo "$v"; kill -KILL $!; wait $!; echo "status $?"
 EOF2
 echo 'sleep 30' >"$S/01-slow.cmds"
+echo 'type -p sudo' >"$S/01-shim.cmds" # as a shim that fails names itself
 cd "$T" || exit 1
 
 REC_TMP=$T/rec REC_LIMIT=3 bash lessons/tools/vm/record-guest.sh 01-demo 01-slow \
-    >"$T/console" 2>&1
+    01-shim >"$T/console" 2>&1
 rc=$?
 want="\$ sudo ./run echo hi
 ==> narration
@@ -60,13 +67,21 @@ $T/lesson01-a
 read: 1 nothing
 \$ [ -t 1 ] && [ -t 2 ] && echo \"a terminal\"; type sudo | grep -c rec/bin/sudo
 a terminal
-1"
+1
+\$ v=kept; sleep 30 &
+\$ echo \"\$v\"; kill -KILL \$!; wait \$!; echo \"status \$?\"
+kept
+status 137"
 expect_eq "guest: a session recorded as typed, in its lesson's directory, on a terminal, sudo the shim" \
     "$want" "$(cat "$T/rec/01-demo.txt")"
-grep -q '^CL-REC-FAIL 01-slow "sleep 30" did not end within 3 s$' "$T/console" && [ "$rc" = 1 ] &&
+grep -q '^CL-REC-FAIL 01-slow it did not end within 3 s$' "$T/console" && [ "$rc" = 1 ] &&
     result ok "guest: a command past the time limit fails its session, and the run" ||
     result FAIL "guest: a command past the time limit fails its session, and the run" \
         "$rc: $(cat "$T/console")"
+grep -q "^CL-REC-FAIL 01-shim the recorder failed: $T/rec/bin/sudo$" "$T/console" &&
+    result ok "guest: a recording that names the recorder's own files fails" ||
+    result FAIL "guest: a recording that names the recorder's own files fails" \
+        "$(grep 01-shim "$T/console")"
 
 # The console as the VM's serial line brings it: \r\n, and a kernel
 # message in the middle of a recording.
@@ -76,7 +91,7 @@ out=$(REC_OUT=$T/out bash lessons/tools/record.sh --from-console "$T/console.log
 rc=$?
 expect_eq "host: the recording read out of the console is the guest's, into lessons/sessions" \
     "$(cat "$T/rec/01-demo.txt")" "$(cat "$S/01-demo.txt" 2>&1)"
-echo "$out" | grep -q '^record: FAIL 01-slow: "sleep 30" did not end' && [ "$rc" = 1 ] &&
+echo "$out" | grep -q '^record: FAIL 01-slow: it did not end' && [ "$rc" = 1 ] &&
     [ ! -e "$S/01-slow.txt" ] &&
     result ok "host: the guest's failure is reported, the session not written, status 1" ||
     result FAIL "host: the guest's failure is reported, the session not written, status 1" "$rc: $out"
