@@ -3,20 +3,13 @@
 # one plus its feature, the generated diffs and tutorial code are fresh
 # (the Chinese course's too, and it is the English one's translation),
 # the recorded sessions are their commands' recordings, the C is
-# formatted, the scripts parse, and .ci/run runs the README's test command. One result line each, appended to RESULTS.
+# formatted, the scripts parse, and .ci/run runs the README's test
+# command. One result line each (check(), lessons/tests/check.sh),
+# appended to RESULTS.
 set -u
 cd "$(dirname "$0")/../.."
 
-check() { # check DESC COMMAND...: ok if COMMAND succeeds, else its output
-    local desc=$1 out
-    shift
-    if out=$("$@" 2>&1); then
-        echo "ok   static  [static]   $desc" | tee -a "$RESULTS"
-    else
-        echo "FAIL static  [static]   $desc" | tee -a "$RESULTS"
-        printf '%s\n' "$out" | head -n 40 | sed 's/^/     | /'
-    fi
-}
+. lessons/tests/check.sh
 
 # And no step too big: carried files change by at most 150 lines a
 # lesson, and each lesson's core file has at most 300.

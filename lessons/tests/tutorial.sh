@@ -7,16 +7,7 @@ set -u
 cd "$(dirname "$0")/../.."
 T=tutorial.md
 
-check() { # check DESC COMMAND...: ok if COMMAND succeeds, else its output
-    local desc=$1 out
-    shift
-    if out=$("$@" 2>&1); then
-        echo "ok   static  [static]   $desc" | tee -a "$RESULTS"
-    else
-        echo "FAIL static  [static]   $desc" | tee -a "$RESULTS"
-        printf '%s\n' "$out" | head -n 40 | sed 's/^/     | /'
-    fi
-}
+. lessons/tests/check.sh
 
 # The text outside generated blocks (code, exercise, session, matrix).
 outside_generated() {

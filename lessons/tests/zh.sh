@@ -17,16 +17,7 @@ ZH_GUIDE=lessons/docs/zh-CN/teaching.md
 TITLE='# container-lessons：从零构建一个 Linux 容器'
 LINK='[English](../../../tutorial.md) · 中文'
 
-check() { # check DESC COMMAND...: ok if COMMAND succeeds, else its output
-    local desc=$1 out
-    shift
-    if out=$("$@" 2>&1); then
-        echo "ok   static  [static]   $desc" | tee -a "$RESULTS"
-    else
-        echo "FAIL static  [static]   $desc" | tee -a "$RESULTS"
-        printf '%s\n' "$out" | head -n 40 | sed 's/^/     | /'
-    fi
-}
+. lessons/tests/check.sh
 
 # What the check compares of a course, a line each, tab-separated:
 # KIND, LINE, SECTION (how many ##/### headings are above it) and TEXT.

@@ -5,20 +5,8 @@
 # stale when the recording changes, and a block naming a session with no
 # recording is an error that names the file and writes nothing. Needs no
 # root. Results go to RESULTS like every test's.
-set -u
-TOP=$(cd "$(dirname "$0")/../../.." && pwd)
-RESULTS=${RESULTS:-/dev/null}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-result() { # result ok|FAIL DESC [DETAIL]
-    printf '%-4s tools    [mkdiffs]  %s\n' "$1" "$2" | tee -a "$RESULTS"
-    [ "$1" = ok ] || [ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/     | /'
-}
-expect_eq() { # expect_eq DESC WANT GOT
-    if [ "$2" = "$3" ]; then result ok "$1"; else
-        result FAIL "$1" "want: $2
-got:  $3"; fi
-}
+TOOL=mkdiffs
+. "$(dirname "$0")/lib.sh"
 
 mkdir -p "$T/lessons/tools" "$T/lessons/sessions" "$T/lesson01-a" "$T/lesson02-b"
 cp "$TOP"/lessons/tools/{mkdiffs.sh,cblocks.awk} "$T/lessons/tools/"

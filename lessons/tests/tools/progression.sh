@@ -8,12 +8,6 @@
 # Needs no root. Results go to RESULTS like every test's.
 TOOL=progression
 . "$(dirname "$0")/lib.sh"
-expect_eq() { # expect_eq DESC WANT GOT
-    if [ "$2" = "$3" ]; then result ok "$1"; else
-        result FAIL "$1" "want: $2
-got:  $3"; fi
-}
-
 mkdir -p "$T/lessons/tools"
 cp "$TOP"/lessons/tools/{carry.sh,progression.sh,cblocks.awk} "$T/lessons/tools/"
 header() { # header CHANGES FILES: a run.c header

@@ -12,20 +12,8 @@
 # refuses a damaged one, one of more than 40 lines, one whose "$" lines
 # are not its commands, and one the VM never sent, writing none of them.
 # Needs no root; script(1).
-set -u
-TOP=$(cd "$(dirname "$0")/../../.." && pwd)
-RESULTS=${RESULTS:-/dev/null}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-result() { # result ok|FAIL DESC [DETAIL]
-    printf '%-4s tools    [record]   %s\n' "$1" "$2" | tee -a "$RESULTS"
-    [ "$1" = ok ] || [ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/     | /'
-}
-expect_eq() { # expect_eq DESC WANT GOT
-    if [ "$2" = "$3" ]; then result ok "$1"; else
-        result FAIL "$1" "want: $2
-got:  $3"; fi
-}
+TOOL=record
+. "$(dirname "$0")/lib.sh"
 
 mkdir -p "$T/lessons/tools/vm" "$T/lessons/sessions" "$T/lesson01-a"
 cp "$TOP/lessons/tools/record.sh" "$T/lessons/tools/"

@@ -17,7 +17,7 @@ mkdir -p "$T/lessons/tests"
 cp -r "$TOP"/lesson[0-9][0-9]-* "$T/"
 rm -f "$T"/lesson*/run
 cp -r "$TOP"/lessons/{tools,exercises,sessions,escapes,docs,diffs,diagrams} "$T/lessons/"
-cp "$TOP"/lessons/tests/{zh.sh,tutorial.sh} "$T/lessons/tests/"
+cp "$TOP"/lessons/tests/{zh.sh,tutorial.sh,check.sh} "$T/lessons/tests/"
 cp "$TOP"/{tutorial.md,README.md} "$T/"
 cd "$T" || exit 1
 fresh() { cp "$TOP/$ZH" "$ZH"; cp "$TOP/$GUIDE" "$GUIDE"; cp "$TOP/tutorial.md" tutorial.md; }
