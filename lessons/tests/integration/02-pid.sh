@@ -64,9 +64,8 @@ expect_eq "with --init, SIGTERM to the runtime ends the command: 143" 143 "$RC"
 
 # The command lives 3 s: under emulation (arm64 in qemu) one look for it
 # may take most of a second.
-ct_bg sh -q --init sh -c '(sleep 0.2 &); sleep 3; exit 4'
-sleep 0.6
-if [ -n "$CT" ]; then
+if ct_bg sh -q --init sh -c '(sleep 0.2 &); sleep 3; exit 4'; then
+    sleep 0.6
     zombies=$(ps -o stat= --ppid "$CT" | grep -c Z)
 else
     zombies="no container to look in"

@@ -5,7 +5,7 @@
 # full marks and exit 0, and --json the same score; the untouched
 # skeleton scores 0 in every group of its stubs, exit 1; the skeleton
 # with one stub filled in from the solution, as a student would, scores
-# strictly between (or full marks, where the lesson has one stub), and
+# strictly between (every lesson has two stubs or more), and
 # the checks that pass are exactly those its calibration groups with
 # that stub or with none (the grouping is honest; but for the checks the
 # calibration marks as passing the skeleton only by accident, a stub that
@@ -129,12 +129,10 @@ for n in $lessons; do
         [ -n "$bad" ] || break
         again=" (on a second grade; the first: $(echo $bad))"
     done
-    # Strictly between; with one stub (lesson02) filling it is the whole.
-    nstubs=$(grep -c '^stub ' "lessons/exercises/lesson$n.stubs")
+    # Strictly between: every lesson has two stubs or more.
     if [ -n "$s1" ] && [ "${s1%/*}" -gt "${s0%/*}" ] && [ -z "$bad" ] &&
-        { [ "${s1%/*}" -lt "${s%/*}" ] || [ "$nstubs" = 1 ]; }; then
-        rel="<"; [ "$s1" != "$s" ] || rel="="
-        result ok "lesson$n: $2() filled in: $s0 < $s1 $rel $s, exactly its checks pass$again"
+        [ "${s1%/*}" -lt "${s%/*}" ]; then
+        result ok "lesson$n: $2() filled in: $s0 < $s1 < $s, exactly its checks pass$again"
     else
         result FAIL "lesson$n: $2() filled in scores between, exactly its checks pass" \
             "skeleton $s0, one $s1, solution $s; $bad
