@@ -6,8 +6,10 @@
 # Chinese course's check and its generated blocks), the
 # mount, network, cgroup and image tests again in VMs that are pure
 # cgroup v2 and full cgroup v1 hosts on Linux 5.10, 6.1 and 6.12, every
-# lesson's tests on arm64 (lessons/tools/vm/hosts.sh), and the static checks
-# (progression, generated diffs, format, diagrams, the Chinese course).
+# lesson's tests on arm64 (lessons/tools/vm/hosts.sh), the tutorial's
+# sessions recorded again in the v2 VM (lessons/tests/tools/sessions.sh),
+# and the static checks (progression, generated diffs, format, diagrams,
+# the Chinese course).
 # Ends with one line: "N passed, N failed".
 #
 #   run.sh          everything (make test, CI)
@@ -80,6 +82,8 @@ RUN=$TOP/lesson01-uts/run LESSON=01 bash lessons/tests/tools/nsgraph.sh
 
 echo "== the same on other hosts: cgroup v2 and v1, other kernels, arm64 (qemu VMs)"
 bash lessons/tools/vm/hosts.sh ${1:-}
+echo "== the tutorial's sessions, recorded again in the cgroup v2 VM (make sessions)"
+bash lessons/tests/tools/sessions.sh
 
 echo "== static checks"
 bash lessons/tests/static.sh

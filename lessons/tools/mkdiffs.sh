@@ -17,6 +17,8 @@
 # links, rewritten relative to its directory so that each still names its
 # file, and an exercise block's own sentences, written in Chinese (the
 # stubs' TODO texts stay as they are: they are what the program prints).
+# lessons/docs/verbose.md's session blocks (each lesson's whole narration,
+# -v) are regenerated with them.
 # Usage: mkdiffs.sh            regenerate
 #        mkdiffs.sh --check    exit 1, naming what is stale, if anything is
 #        mkdiffs.sh --emit diff|code|session ARGS   print one block's text
@@ -146,7 +148,7 @@ tutorial() { # tutorial FILE: that course with every generated block regenerated
     # From FILE's directory back to the top of the tree: "../" a level.
     up=$(dirname "$1" | awk '$0 != "." { gsub(/[^/]+/, ".."); print $0 "/" }')
     course=en
-    [ "$1" = tutorial.md ] || course="zh-CN"
+    case $1 in */zh-CN/*) course=zh-CN ;; esac
     awk -v self="$0" -v up="$up" -v course="$course" '
     # A relative link [..](PATH) names PATH from the top of the tree: from
     # FILE, up PATH. Links to the web and #anchors stay.
@@ -186,7 +188,7 @@ generate() { # generate DIR: write every generated file under DIR
     for l in $(ls -d lesson[0-9][0-9]-* | tail -n +2); do
         lesson_diff "$l" >"$1/lessons/diffs/$l.diff"
     done
-    for t in tutorial.md lessons/docs/zh-CN/tutorial.md; do
+    for t in tutorial.md lessons/docs/zh-CN/tutorial.md lessons/docs/verbose.md; do
         [ -f "$t" ] || continue
         mkdir -p "$1/$(dirname "$t")"
         tutorial "$t" >"$1/$t.new" && mv "$1/$t.new" "$1/$t" ||
@@ -203,7 +205,7 @@ case ${1:-} in
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' EXIT
     stale=0
-    generate "$tmp" || { echo "stale: tutorial.md or its Chinese course cannot be generated"; stale=1; }
+    generate "$tmp" || { echo "stale: tutorial.md, its Chinese course or lessons/docs/verbose.md cannot be generated"; stale=1; }
     for f in $(cd "$tmp" && find . -type f | sort); do
         cmp -s "$tmp/$f" "$f" || { echo "stale: ${f#./} (run make diffs)"; stale=1; }
     done
@@ -216,9 +218,11 @@ case ${1:-} in
 "")
     rm -f lessons/diffs/*.diff
     generate . || exit 1
-    zh=
-    [ ! -f lessons/docs/zh-CN/tutorial.md ] || zh=", lessons/docs/zh-CN/tutorial.md"
-    echo "mkdiffs: lessons/diffs/*.diff, tutorial.md$zh regenerated"
+    more=
+    for t in lessons/docs/zh-CN/tutorial.md lessons/docs/verbose.md; do
+        [ ! -f "$t" ] || more="$more, $t"
+    done
+    echo "mkdiffs: lessons/diffs/*.diff, tutorial.md$more regenerated"
     ;;
 *)
     echo "usage: mkdiffs.sh [--check]" >&2

@@ -15,8 +15,10 @@
 #   NN-NAME.txt   "$ COMMAND", then what the terminal showed (stdout and
 #                 stderr, no colour), then the next; nothing else
 #
-# A recording of more than 40 lines is refused, naming the session; so is
-# one whose "$" lines are not its commands. Nothing of a session that
+# A recording of more than 40 lines is refused, naming the session (200
+# for NN-verbose, a lesson's whole narration with -v, which
+# lessons/docs/verbose.md shows); so is one whose "$" lines are not its
+# commands. Nothing of a session that
 # failed is written into the tree; every recording is also kept in
 # build/sessions/, with the VM's console (console.log).
 #        record.sh --from-console LOG SESSION...  only the second half:
@@ -28,6 +30,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 TOP=$PWD
 MAX_LINES=40
+MAX_VERBOSE=200 # NN-verbose: a lesson's whole narration, -v (lessons/docs/verbose.md)
 LIMIT=${REC_LIMIT:-120}
 VM_LOCK=${VM_LOCK:-/tmp/cl-vm.lock}
 OUT=${REC_OUT:-$TOP/build/sessions}
@@ -71,8 +74,10 @@ collect() { # collect LOG SESSION...
             continue
         fi
         n=$(wc -l <"$OUT/$s.txt")
-        if [ "$n" -gt "$MAX_LINES" ]; then
-            echo "record: FAIL $s: $n lines, more than $MAX_LINES: split the session or quieten it (-q); see $OUT/$s.txt"
+        max=$MAX_LINES
+        case $s in *-verbose) max=$MAX_VERBOSE ;; esac
+        if [ "$n" -gt "$max" ]; then
+            echo "record: FAIL $s: $n lines, more than $max: split the session or quieten it (-q); see $OUT/$s.txt"
             rc=1
             continue
         fi
