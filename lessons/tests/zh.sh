@@ -6,8 +6,12 @@
 # lessons/docs/zh-CN/teaching.md has lessons/docs/teaching.md's headings
 # and commands. The generated blocks' text is mkdiffs.sh --check's (it
 # regenerates both files); their links and named functions are
-# tutorial.sh's. One result line each, appended to RESULTS. Called by
-# static.sh; runs alone too: RESULTS=/tmp/x.res bash lessons/tests/zh.sh
+# tutorial.sh's. What it cannot see is a change of the English prose
+# that touches no heading or command: that is carried by hand, from
+# `git diff LAST..HEAD -- tutorial.md lessons/docs/teaching.md`, as
+# lessons/docs/zh-CN/conventions.md says. One result line each, appended
+# to RESULTS. Called by static.sh; runs alone too:
+# RESULTS=/tmp/x.res bash lessons/tests/zh.sh
 set -u
 cd "$(dirname "$0")/../.."
 EN=tutorial.md
