@@ -89,10 +89,7 @@ exercise() { # exercise NN [zh-CN]: make exerciseNN and make gradeNN, for the re
     echo "Write the lesson yourself: \`make exercise$1\` copies $dir to"
     echo "\`exercises/lesson$1/\` with these functions taken out, each a TODO that"
     echo "says what to write, which pages to read and which tests check it:"
-    echo
-    sed "s|(\([^)]*\)/\([a-z_0-9.]*\))|($dir/\2)|" /tmp/mkdiffs.$$ | sed 's/  */ /g'
-    rm -f /tmp/mkdiffs.$$
-    echo
+    stub_list "$dir"
     tests="lessons 01 to $1"
     [ "$1" != 01 ] || tests="lesson 01"
     echo "Fill them in, then \`sudo make grade$1\`: the tests of $tests"
@@ -102,15 +99,21 @@ exercise() { # exercise NN [zh-CN]: make exerciseNN and make gradeNN, for the re
     echo "the old one beside it)."
 }
 
+# The stubs' list that exercise() made, its links into LESSON-DIR, between
+# blank lines: the same in both languages.
+stub_list() { # stub_list LESSON-DIR
+    echo
+    sed "s|(\([^)]*\)/\([a-z_0-9.]*\))|($1/\2)|" /tmp/mkdiffs.$$ | sed 's/  */ /g'
+    rm -f /tmp/mkdiffs.$$
+    echo
+}
+
 exercise_zh() { # exercise_zh NN LESSON-DIR: exercise's sentences in Chinese
     # A Chinese paragraph is one line: a line break between two Chinese
     # characters would show as a space.
     n=${1#0}
     echo "自己动手写这一课：\`make exercise$1\` 把 $2 复制到 \`exercises/lesson$1/\`，并挖掉下面这些函数，每个函数留下一条 TODO，说明要写什么、该读哪些手册页、由哪些测试检查："
-    echo
-    sed "s|(\([^)]*\)/\([a-z_0-9.]*\))|($2/\2)|" /tmp/mkdiffs.$$ | sed 's/  */ /g'
-    rm -f /tmp/mkdiffs.$$
-    echo
+    stub_list "$2"
     tests="第 1 课到第 $n 课"
     [ "$n" != 1 ] || tests="第 1 课"
     echo "写完后运行 \`sudo make grade$1\`：$tests的测试会在你的副本上运行，每项检查打印一行，按它所需的函数分组，附上每个失败的第一条提示，最后是 \`score: P/T\`。你的副本不会被覆盖（\`make exercise$1 FORCE=1\` 从头开始，并把旧副本保留在旁边）。"
